@@ -1,0 +1,245 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Autograder.Protocol;
+
+// The grader <-> driver-host wire protocol. One file, linked into the grader and the C# worker;
+// grader/native/host/wire.h mirrors it for the C host. Keep all three in step.
+//
+// Frame: u32 little-endian length of (type + payload), u8 type, payload. Integers are little-endian.
+// Strings are u32 byte length + UTF-8. Byte blobs are u32 length + bytes.
+//
+// Flow: the host starts and sends Ready. The grader sends one command at a time and waits for its
+// Result. While a command runs, the driver calls into the kernel: each kernel call is a request
+// (types 0x40..) answered by one Reply from the grader, which holds every piece of state (device,
+// user memory, mappings, chrdev table, dmesg). The host only forwards; the grader judges.
+
+/// <summary>Message types. Commands flow grader -> host, kernel calls host -> grader.</summary>
+public enum Msg : byte
+{
+    // host -> grader, once at start: u32 protocol version, string host kind ("csharp" | "c").
+    Ready = 0x01,
+
+    // grader -> host commands; each answered by Result.
+    LoadAssembly = 0x10, // blob: the compiled driver assembly (C# host only)
+    Begin = 0x11,        // fresh driver instance (C#: new load context; C: no-op, one process per instance)
+    Init = 0x12,         // run module_init
+    Ioctl = 0x13,        // u32 major, u32 cmd, u64 arg: call that registration's unlocked_ioctl
+    Exit = 0x14,         // run module_exit
+    End = 0x15,          // drop the instance
+
+    // host -> grader: the outcome of a command.
+    // u8 ResultStatus, i64 value, string message.
+    Result = 0x20,
+
+    // host -> grader kernel calls; each answered by Reply.
+    Ioremap = 0x40,          // u64 phys, u64 size, u8 Api -> a = virtual address (0 = NULL)
+    Iounmap = 0x41,          // u64 va, u8 Api
+    MmioRead = 0x42,         // u64 va, u8 size (1,2,4,8), u8 Api -> a = value
+    MmioWrite = 0x43,        // u64 va, u8 size, u64 value, u8 Api
+    CopyToUser = 0x44,       // u64 user address, u8 Api, blob bytes -> a = bytes not copied
+    CopyFromUser = 0x45,     // u64 user address, u32 length, u8 Api -> a = bytes not copied, blob (length bytes, zero-filled past the fault)
+    RegisterChrdev = 0x46,   // u32 major, u8 has unlocked_ioctl, string name -> a = return value (as i64)
+    UnregisterChrdev = 0x47, // u32 major, string name
+    Printk = 0x48,           // string raw text as formatted (level prefix "\x01" + digit kept)
+    Oops = 0x49,             // u8 OopsKind, u64 address, string message; no reply: the host abandons the command
+    PciGetDevice = 0x4A,     // u32 vendor, u32 device -> a = device handle (0 = none)
+    PciResource = 0x4B,      // u64 handle, u32 bar -> a = start, b = length
+    PciRegisterDriver = 0x4C,// string name, u32 count, count x (u32 vendor, u32 device) -> a = handle of the device to probe (0 = none)
+    PciUnregisterDriver = 0x4D, // string name
+    Note = 0x4E,             // string: a host-side event worth a trace line (probe called, ...)
+
+    // grader -> host: the answer to a kernel call. u8 ReplyStatus, u64 a, u64 b, blob.
+    Reply = 0x80,
+}
+
+/// <summary>How a host command ended.</summary>
+public enum ResultStatus : byte
+{
+    Ok = 0,
+    /// <summary>The driver threw or faulted; the message says what (an oops of the submission).</summary>
+    DriverFault = 1,
+    /// <summary>The driver lacks what the command needs (no module_init, no such registration).</summary>
+    Missing = 2,
+    /// <summary>The host itself failed (our fault): bad command, load failure of our own.</summary>
+    HostError = 3,
+    /// <summary>The submission's assembly could not be loaded (bad image, missing entry points).</summary>
+    LoadError = 4,
+}
+
+/// <summary>How the grader answered a kernel call.</summary>
+public enum ReplyStatus : byte
+{
+    Ok = 0,
+    /// <summary>The call oopsed the kernel (bad MMIO address, ...): the host must abandon the command at once.</summary>
+    Oops = 1,
+}
+
+/// <summary>Kinds of oops a host reports itself.</summary>
+public enum OopsKind : byte
+{
+    /// <summary>A fault the host saw (SIGSEGV, a managed NullReferenceException, ...).</summary>
+    Fault = 0,
+    /// <summary>The driver dereferenced a user pointer without copy_*_user (C: fault in the user window).</summary>
+    UserDeref = 1,
+    /// <summary>The driver dereferenced an ioremap'd pointer instead of ioread*/readl.</summary>
+    IoDeref = 2,
+    /// <summary>BUG()/panic()/abort() in the driver.</summary>
+    Bug = 3,
+}
+
+/// <summary>Which kernel API made an access: recorded in traces and judged by checks.</summary>
+public enum Api : byte
+{
+    Unknown = 0,
+    Ioread8 = 1, Ioread16 = 2, Ioread32 = 3, Iowrite8 = 4, Iowrite16 = 5, Iowrite32 = 6,
+    Readb = 7, Readw = 8, Readl = 9, Writeb = 10, Writew = 11, Writel = 12, Readq = 13, Writeq = 14,
+    Ioremap = 20, PciIomap = 21, PciIoremapBar = 22, Iounmap = 23, PciIounmap = 24,
+    CopyToUser = 30, CopyFromUser = 31, PutUser = 32, GetUser = 33,
+    /// <summary>A direct dereference (only ever reported as an oops).</summary>
+    Deref = 40,
+}
+
+/// <summary>Address layout shared by the grader's model and both hosts.</summary>
+public static class Layout
+{
+    public const int ProtocolVersion = 1;
+    /// <summary>User buffers handed to the driver live here. Hosts reserve it with no access, so a direct dereference faults.</summary>
+    public const ulong UserWindowBase = 0x0000_2000_0000_0000;
+    public const ulong UserWindowSize = 0x0100_0000; // 16 MiB
+    /// <summary>ioremap hands out addresses here; hosts reserve it with no access, so *(u32*)devmem faults.</summary>
+    public const ulong IoWindowBase = 0x0000_3000_0000_0000;
+    public const ulong IoWindowSize = 0x1000_0000; // 256 MiB
+    /// <summary>Addresses at or above this are the kernel half: copy_*_user refuses them.</summary>
+    public const ulong KernelHalf = 0xffff_8000_0000_0000;
+    public const int MaxFrame = 1 << 20;
+}
+
+/// <summary>Little-endian frame builder; reusable, not thread-safe.</summary>
+public sealed class FrameWriter
+{
+    private byte[] _buffer = new byte[256];
+    private int _length;
+
+    public FrameWriter Start(Msg type)
+    {
+        _length = 4;
+        return U8((byte)type);
+    }
+
+    public FrameWriter U8(byte v) { Ensure(1); _buffer[_length++] = v; return this; }
+    public FrameWriter U32(uint v) { Ensure(4); BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_length), v); _length += 4; return this; }
+    public FrameWriter U64(ulong v) { Ensure(8); BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_length), v); _length += 8; return this; }
+    public FrameWriter I64(long v) => U64((ulong)v);
+
+    public FrameWriter Blob(ReadOnlySpan<byte> bytes)
+    {
+        U32((uint)bytes.Length);
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+        return this;
+    }
+
+    public FrameWriter Str(string s) => Blob(Encoding.UTF8.GetBytes(s));
+
+    /// <summary>Writes the frame and flushes.</summary>
+    public void SendTo(Stream stream)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer, (uint)(_length - 4));
+        stream.Write(_buffer, 0, _length);
+        stream.Flush();
+    }
+
+    private void Ensure(int n)
+    {
+        if (_length + n > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + n));
+        }
+    }
+}
+
+/// <summary>Reads one frame; the payload is valid until the next Read. Not thread-safe.</summary>
+public sealed class FrameReader
+{
+    private byte[] _buffer = new byte[256];
+    private int _length;
+    private int _pos;
+
+    public Msg Type { get; private set; }
+
+    /// <summary>Reads the next frame; false on a clean end of stream.</summary>
+    /// <exception cref="InvalidDataException">A truncated or oversized frame.</exception>
+    public bool Read(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[4];
+        if (!Fill(stream, header, allowEof: true))
+        {
+            return false;
+        }
+
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (length < 1 || length > Layout.MaxFrame)
+        {
+            throw new InvalidDataException($"bad frame length {length}");
+        }
+
+        if (_buffer.Length < length)
+        {
+            _buffer = new byte[Math.Max(length, (uint)_buffer.Length * 2)];
+        }
+
+        Fill(stream, _buffer.AsSpan(0, (int)length), allowEof: false);
+        _length = (int)length;
+        Type = (Msg)_buffer[0];
+        _pos = 1;
+        return true;
+    }
+
+    public byte U8() { Need(1); return _buffer[_pos++]; }
+    public uint U32() { Need(4); var v = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_pos)); _pos += 4; return v; }
+    public ulong U64() { Need(8); var v = BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(_pos)); _pos += 8; return v; }
+    public long I64() => (long)U64();
+
+    public ReadOnlySpan<byte> Blob()
+    {
+        var n = (int)U32();
+        Need(n);
+        var span = _buffer.AsSpan(_pos, n);
+        _pos += n;
+        return span;
+    }
+
+    public string Str() => Encoding.UTF8.GetString(Blob());
+
+    private void Need(int n)
+    {
+        if (n < 0 || _pos + n > _length)
+        {
+            throw new InvalidDataException($"frame {Type} too short");
+        }
+    }
+
+    private static bool Fill(Stream stream, Span<byte> target, bool allowEof)
+    {
+        var read = 0;
+        while (read < target.Length)
+        {
+            var n = stream.Read(target[read..]);
+            if (n == 0)
+            {
+                if (allowEof && read == 0)
+                {
+                    return false;
+                }
+
+                throw new EndOfStreamException("channel closed mid-frame");
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+}

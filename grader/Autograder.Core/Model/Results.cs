@@ -1,0 +1,154 @@
+using System.Text.Json.Serialization;
+
+namespace Autograder.Model;
+
+// The one result model. Built once per run by the grading pipeline, immutable, serialized as
+// <out>/results.json (schema 1, documented in README.md). Every exporter reads it; none recomputes
+// a grade. Field names are a contract with course scripts: add fields freely, never rename.
+
+/// <summary>A whole grading run.</summary>
+public sealed record GradingRun
+{
+    public int Schema { get; init; } = 1;
+    public required string GraderVersion { get; init; }
+    public required string Rubric { get; init; }
+    public required string RubricSha256 { get; init; }
+    public bool Complete { get; init; } = true;
+    /// <summary>"i/n" when this run is one shard of a larger one, else null.</summary>
+    public string? Shard { get; init; }
+    public decimal MaxScore { get; init; }
+    /// <summary>Seed for the randomly drawn cases (determinism), so any run can be replayed.</summary>
+    public int? RandomSeed { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    /// <summary>"instructor" or "student": which checks the scores were computed over.</summary>
+    public string Visibility { get; init; } = "instructor";
+    public DateTimeOffset? DueDate { get; init; }
+    public IReadOnlyList<SubmissionResult> Submissions { get; init; } = [];
+    /// <summary>Run-level notes for the operator (missing optional tools, sandbox fallbacks).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>One student's submission.</summary>
+public sealed record SubmissionResult
+{
+    public required string Id { get; init; }
+    /// <summary>"csharp" or "c".</summary>
+    public required string Language { get; init; }
+    public decimal Score { get; init; }
+    public decimal MaxScore { get; init; }
+    /// <summary>"graded" | "compile-error" | "harness-error" | "invalid" (see <see cref="Outcomes"/>).</summary>
+    public required string Outcome { get; init; }
+    /// <summary>Why the submission is not simply graded (compile error summary, harness error), else null.</summary>
+    public string? Message { get; init; }
+    /// <summary>Path of the submission relative to the graded root.</summary>
+    public string? Path { get; init; }
+    public StudentInfo? Student { get; init; }
+    public IReadOnlyList<CheckResult> Checks { get; init; } = [];
+    public IReadOnlyList<SourceFile> Sources { get; init; } = [];
+    /// <summary>Compiler diagnostics (errors and warnings) with file, line and column.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+    /// <summary>Captured stdout/stderr of the submission's processes (capped).</summary>
+    public string? Output { get; init; }
+    public long DurationMs { get; init; }
+    /// <summary>True when any check has a grader fault: the submission needs the operator's attention.</summary>
+    public bool GraderFault { get; init; }
+    /// <summary>A total override applied by an instructor, if any.</summary>
+    public Override? TotalOverride { get; init; }
+}
+
+public static class Outcomes
+{
+    public const string Graded = "graded";
+    public const string CompileError = "compile-error";
+    public const string HarnessError = "harness-error";
+    public const string Invalid = "invalid";
+}
+
+/// <summary>One check of one submission.</summary>
+public sealed record CheckResult
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    /// <summary>"passed" | "failed" | "error" | "skipped" (see <see cref="CheckStatuses"/>).</summary>
+    public required string Status { get; init; }
+    /// <summary>null for passed and skipped; "submission" or "grader" otherwise (see <see cref="Faults"/>).</summary>
+    public string? Fault { get; init; }
+    public decimal Points { get; init; }
+    public decimal MaxPoints { get; init; }
+    /// <summary>"visible" | "hidden" | "after-due".</summary>
+    public string Visibility { get; init; } = "visible";
+    public string Feedback { get; init; } = "";
+    public long DurationMs { get; init; }
+    public int CasesPassed { get; init; }
+    public int CasesTotal { get; init; }
+    public IReadOnlyList<CaseResult> Cases { get; init; } = [];
+    public IReadOnlyList<TraceEvent> Trace { get; init; } = [];
+    public Override? Override { get; init; }
+}
+
+public static class CheckStatuses
+{
+    public const string Passed = "passed";
+    public const string Failed = "failed";
+    public const string Error = "error";
+    public const string Skipped = "skipped";
+}
+
+public static class Faults
+{
+    public const string Submission = "submission";
+    public const string Grader = "grader";
+}
+
+/// <summary>One case inside a check (partial credit is points x passed / total).</summary>
+public sealed record CaseResult(string Name, bool Passed, string? Detail = null);
+
+/// <summary>
+/// One observed event, in order: ioctl call -> MMIO accesses -> user copies -> return value, dmesg lines.
+/// Kind is one of: "call" (Op: init|ioctl|exit, Cmd/Arg), "return" (Op, Ret), "mmio" (Dir read|write,
+/// Offset from the device BAR or Address, Size, Value, Api), "user" (Dir to_user|from_user, Address, Size,
+/// NotCopied, Api), "ioremap"/"iounmap" (Address physical, Size, Va), "chrdev" (Op register|unregister,
+/// Major, Text name, Ret), "dmesg" (Level, Text), "oops" (Text), "note" (Text).
+/// </summary>
+public sealed record TraceEvent
+{
+    public required string Kind { get; init; }
+    public string? Op { get; init; }
+    public string? Dir { get; init; }
+    public uint? Cmd { get; init; }
+    public ulong? Arg { get; init; }
+    public ulong? Address { get; init; }
+    public ulong? Offset { get; init; }
+    public int? Size { get; init; }
+    public ulong? Value { get; init; }
+    public ulong? Va { get; init; }
+    public long? Ret { get; init; }
+    public ulong? NotCopied { get; init; }
+    public uint? Major { get; init; }
+    public string? Api { get; init; }
+    public int? Level { get; init; }
+    public string? Text { get; init; }
+}
+
+/// <summary>A source file of the submission, kept so reports re-render from results.json alone.</summary>
+public sealed record SourceFile(string Path, string Text, bool Truncated = false);
+
+/// <summary>A compiler diagnostic mapped to the student's file.</summary>
+public sealed record Diagnostic(string Severity, string File, int Line, int Column, string Message, string? Code = null);
+
+public sealed record StudentInfo(string? Name, string? Email, string? LmsId);
+
+/// <summary>An instructor's override of a check's points or the total.</summary>
+public sealed record Override(decimal Points, string? Comment, decimal OriginalPoints);
+
+/// <summary>JSON settings shared by every reader and writer of results.json.</summary>
+public static class ResultsJson
+{
+    public static readonly System.Text.Json.JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}

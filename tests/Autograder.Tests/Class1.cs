@@ -1,0 +1,6 @@
+﻿namespace Autograder.Tests;
+
+public class Class1
+{
+
+}
