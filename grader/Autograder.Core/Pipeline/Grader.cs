@@ -1,10 +1,9 @@
+using System.Reflection;
+using Autograder.Check;
 using Autograder.Model;
 using Autograder.Submissions;
 
 namespace Autograder.Pipeline;
-
-// CONTRACT STUB (owner: lead). The CLI calls this; it compiles, loads, exercises and checks each
-// submission and returns the immutable run model.
 
 /// <summary>How to grade a batch.</summary>
 public sealed record GradeOptions
@@ -36,10 +35,80 @@ public sealed class OperatorException(string message) : Exception(message);
 
 public static class Grader
 {
+    public static string Version { get; } =
+        typeof(Grader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Loads the rubric named by the options (the embedded default when none) with its plugins.</summary>
+    public static (Rubric Rubric, IReadOnlyDictionary<string, ICheck> Checks) LoadRubric(string? path)
+    {
+        var rubric = path is null ? RubricLoader.LoadDefault(BuiltinChecks.Ids) : RubricLoader.LoadFile(path, BuiltinChecks.Ids);
+        var checks = BuiltinChecks.All.ToDictionary(c => c.Id);
+        foreach (var plugin in CheckPlugins.Load(rubric.Plugins))
+        {
+            if (!checks.TryAdd(plugin.Id, plugin))
+            {
+                throw new OperatorException($"{rubric.Source}: plugin check '{plugin.Id}' has the id of another check");
+            }
+        }
+
+        foreach (var entry in rubric.Checks.Where(c => c.Enabled && c.Id is not SubmissionGrader.BuildId && !checks.ContainsKey(c.Id)))
+        {
+            if (entry.Id == "kbuild")
+            {
+                continue;
+            }
+
+            throw new OperatorException($"{rubric.Source}: no built-in or plugin check has the id '{entry.Id}'");
+        }
+
+        return (rubric, checks);
+    }
+
     /// <summary>
     /// Grades the submissions. Cancellation stops starting new work, kills running workers and returns
     /// the partial run with Complete = false. Throws <see cref="OperatorException"/> for a bad rubric.
     /// </summary>
     public static Task<GradingRun> RunAsync(IReadOnlyList<Submission> submissions, GradeOptions options, IGradeObserver observer, CancellationToken cancellationToken)
-        => throw new NotImplementedException();
+    {
+        var (rubric, checks) = LoadRubric(options.RubricPath);
+        var seed = options.RandomSeed ?? Random.Shared.Next();
+        var started = DateTimeOffset.UtcNow;
+        return Task.Run(() =>
+        {
+            using var environment = GradingEnvironment.Create(observer.OnWarning);
+            var grader = new SubmissionGrader(rubric, checks, environment.Builder, environment.Launcher, options, seed);
+            var results = new SubmissionResult?[submissions.Count];
+            observer.OnStart(submissions.Count);
+            var complete = true;
+            try
+            {
+                Parallel.For(0, submissions.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = cancellationToken }, i =>
+                {
+                    var result = grader.Grade(submissions[i], cancellationToken);
+                    results[i] = result;
+                    observer.OnResult(result);
+                });
+            }
+            catch (OperationCanceledException)
+            {
+                complete = false;
+            }
+
+            return new GradingRun
+            {
+                GraderVersion = Version,
+                Rubric = rubric.Name,
+                RubricSha256 = rubric.Sha256,
+                Complete = complete,
+                Shard = options.Shard,
+                MaxScore = grader.Selected.Sum(c => c.Points),
+                RandomSeed = seed,
+                StartedAt = started,
+                Visibility = options.Visibility,
+                DueDate = rubric.Due,
+                Submissions = [.. results.OfType<SubmissionResult>()],
+                Warnings = environment.Warnings,
+            };
+        }, CancellationToken.None);
+    }
 }

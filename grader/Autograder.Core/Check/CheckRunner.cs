@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Text;
+using Autograder.Load;
+using Autograder.Model;
+
+namespace Autograder.Check;
+
+/// <summary>
+/// Runs one check against one submission's driver host and turns what happened into a
+/// <see cref="CheckResult"/>: points from cases, whose fault a bad ending is, the trace observed.
+/// </summary>
+internal static class CheckRunner
+{
+    private const int TraceCap = 600;
+
+    public static CheckResult Run(ICheck check, RubricCheck entry, IDriverHost host, SubmissionView submission, Random random)
+    {
+        var budget = new CheckBudget(entry.CpuLimit, entry.WallLimit);
+        var ctx = new CheckContext(entry.Id, entry.Parameters, submission, random, budget, (kernel, b) =>
+        {
+            var instance = host.Start(kernel, b, out var begin);
+            return (instance, begin);
+        });
+        var clock = Stopwatch.StartNew();
+        CheckResult result;
+        try
+        {
+            var verdict = check.Run(ctx);
+            result = Scored(entry, verdict.Status, null, Compose(verdict, ctx), ctx, verdict.Cases);
+        }
+        catch (SkipCheckException e)
+        {
+            result = Skipped(entry, e.Message);
+        }
+        catch (DriverFaultException e)
+        {
+            var what = e.Call.Status switch
+            {
+                CallStatus.Oops => "oopsed the kernel",
+                CallStatus.TimedOut => "timed out",
+                _ => "crashed",
+            };
+            var text = $"The driver {what} during {e.During}: {e.Call.Message}";
+            result = Scored(entry, CheckStatuses.Error, Faults.Submission, Compose(ctx, text), ctx, ctx.Cases);
+        }
+        catch (HarnessFaultException e)
+        {
+            result = GraderFault(entry, e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in a check (ours or an instructor's plugin) is never the student's loss.
+            result = GraderFault(entry, $"{check.GetType().Name} failed: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            foreach (var d in ctx.Drivers)
+            {
+                d.Dispose();
+            }
+        }
+
+        return result with { DurationMs = clock.ElapsedMilliseconds, Trace = Trace(ctx) };
+    }
+
+    public static CheckResult Skipped(RubricCheck entry, string reason) => new()
+    {
+        Id = entry.Id,
+        Title = entry.Title,
+        Status = CheckStatuses.Skipped,
+        Fault = null,
+        Points = 0,
+        MaxPoints = entry.Points,
+        Visibility = entry.Visibility,
+        Feedback = $"Not run: {reason}.",
+    };
+
+    public static CheckResult GraderFault(RubricCheck entry, string message) => new()
+    {
+        Id = entry.Id,
+        Title = entry.Title,
+        Status = CheckStatuses.Error,
+        Fault = Faults.Grader,
+        Points = 0,
+        MaxPoints = entry.Points,
+        Visibility = entry.Visibility,
+        Feedback = $"Grader fault (not the student's doing; this check does not count): {message}",
+    };
+
+    private static CheckResult Scored(RubricCheck entry, string status, string? fault, string feedback, CheckContext ctx, IReadOnlyList<CaseResult> cases)
+    {
+        var passed = cases.Count(c => c.Passed);
+        var total = Math.Max(cases.Count, ctx.PlannedCases);
+        var points = status == CheckStatuses.Passed
+            ? entry.Points
+            : total == 0 ? 0 : Math.Round(entry.Points * passed / total, 2, MidpointRounding.AwayFromZero);
+        return new CheckResult
+        {
+            Id = entry.Id,
+            Title = entry.Title,
+            Status = status,
+            Fault = fault ?? (status == CheckStatuses.Passed ? null : Faults.Submission),
+            Points = points,
+            MaxPoints = entry.Points,
+            Visibility = entry.Visibility,
+            Feedback = feedback,
+            CasesPassed = passed,
+            CasesTotal = total,
+            Cases = [.. cases],
+        };
+    }
+
+    private static string Compose(CheckVerdict verdict, CheckContext ctx)
+    {
+        if (verdict.Status == CheckStatuses.Passed)
+        {
+            return verdict.Cases.Count == 1 ? "Passed." : $"All {verdict.Cases.Count} cases passed.";
+        }
+
+        return Compose(ctx, null);
+    }
+
+    private static string Compose(CheckContext ctx, string? headline)
+    {
+        var text = new StringBuilder();
+        if (headline is not null)
+        {
+            text.AppendLine(headline);
+        }
+
+        var total = Math.Max(ctx.Cases.Count, ctx.PlannedCases);
+        if (total > 0)
+        {
+            text.AppendLine($"Passed {ctx.Cases.Count(c => c.Passed)} of {total} cases.");
+        }
+
+        foreach (var c in ctx.Cases.Where(c => !c.Passed))
+        {
+            text.AppendLine($"✗ {c.Name}: {c.Detail}");
+        }
+
+        foreach (var hint in ctx.Hints)
+        {
+            text.AppendLine($"How to fix: {hint}");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    private static IReadOnlyList<TraceEvent> Trace(CheckContext ctx)
+    {
+        var events = new List<TraceEvent>();
+        foreach (var d in ctx.Drivers)
+        {
+            if (ctx.Drivers.Count > 1)
+            {
+                events.Add(new TraceEvent { Kind = "note", Text = $"driver instance {d.Index + 1} (fresh kernel)" });
+            }
+
+            events.AddRange(d.Kernel.Trace);
+        }
+
+        if (events.Count <= TraceCap)
+        {
+            return events;
+        }
+
+        var head = events.Take(TraceCap - 100).ToList();
+        head.Add(new TraceEvent { Kind = "note", Text = $"... {events.Count - TraceCap} events left out ..." });
+        head.AddRange(events.TakeLast(100));
+        return head;
+    }
+}

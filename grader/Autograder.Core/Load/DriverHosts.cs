@@ -1,0 +1,104 @@
+using Autograder.Exercise;
+using Autograder.Protocol;
+
+namespace Autograder.Load;
+
+/// <summary>
+/// Runs one submission's driver: hands out fresh driver instances, each in a fresh kernel. A crash,
+/// timeout or oops costs only the instance it happened in; the next instance gets a fresh process.
+/// </summary>
+internal interface IDriverHost : IDisposable
+{
+    /// <summary>Starts a fresh instance (module not yet initialised). <paramref name="begin"/> says whether
+    /// the driver could be instantiated (a missing module_init is the submission's; a host failure ours).</summary>
+    DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin);
+
+    /// <summary>Captured output of the host processes so far (capped).</summary>
+    string Output { get; }
+}
+
+/// <summary>C# drivers: one worker process serves every instance (a fresh collectible load context each),
+/// and is replaced when an instance kills it.</summary>
+internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) : IDriverHost
+{
+    private HostProcess? _worker;
+    private readonly System.Text.StringBuilder _output = new();
+
+    public string Output => _output.ToString() + (_worker?.Output ?? "");
+
+    public DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin)
+    {
+        if (_worker is null || _worker.HasExited)
+        {
+            Retire();
+            if (!launcher.TryStartWorker(out _worker, out var problem))
+            {
+                begin = new DriverCall(CallStatus.HarnessError, 0, problem);
+                return new DriverInstance(kernel, budget, problem);
+            }
+
+            var load = HostLauncher.Call(_worker, w => w.Start(Msg.LoadAssembly).Blob(assembly), TimeSpan.FromSeconds(30));
+            if (!load.Returned)
+            {
+                Retire();
+                begin = load with { Status = CallStatus.HarnessError, Message = $"the worker could not load the driver: {load.Message}" };
+                return new DriverInstance(kernel, budget, begin.Message!);
+            }
+        }
+
+        var instance = new DriverInstance(kernel, _worker, budget, i =>
+        {
+            if (i.Dead)
+            {
+                Retire();
+            }
+        });
+        begin = instance.Begin();
+        return instance;
+    }
+
+    private void Retire()
+    {
+        if (_worker is not null)
+        {
+            _output.Append(_worker.Output);
+            _worker.Dispose();
+            _worker = null;
+        }
+    }
+
+    public void Dispose() => Retire();
+}
+
+/// <summary>C drivers: a fresh process of the linked executable per instance (a few ms: no runtime).</summary>
+internal sealed class CDriverHost(string executable, HostLauncher launcher) : IDriverHost
+{
+    private readonly System.Text.StringBuilder _output = new();
+
+    public string Output => _output.ToString();
+
+    public DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin)
+    {
+        if (!launcher.TryStartC(executable, budget, out var host, out var problem))
+        {
+            begin = new DriverCall(CallStatus.HarnessError, 0, problem);
+            return new DriverInstance(kernel, budget, problem);
+        }
+
+        var instance = new DriverInstance(kernel, host, budget, i =>
+        {
+            lock (_output)
+            {
+                _output.Append(i.Host.Output);
+            }
+
+            i.Host.Dispose();
+        });
+        begin = instance.Begin();
+        return instance;
+    }
+
+    public void Dispose()
+    {
+    }
+}

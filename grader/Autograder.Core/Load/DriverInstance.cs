@@ -1,0 +1,384 @@
+using System.Text;
+using Autograder.Exercise;
+using Autograder.Model;
+using Autograder.Protocol;
+
+namespace Autograder.Load;
+
+/// <summary>How a driver command ended, and whose fault a bad ending is (only <see cref="HarnessError"/> is ours).</summary>
+public enum CallStatus
+{
+    /// <summary>The driver returned <see cref="DriverCall.Value"/>.</summary>
+    Returned,
+    /// <summary>The driver oopsed the kernel (submission's fault).</summary>
+    Oops,
+    /// <summary>The host process died under the driver (segfault, stack overflow, exit, SIGSYS: submission's fault).</summary>
+    Crashed,
+    /// <summary>The command ran past its CPU or wall-clock limit (submission's fault).</summary>
+    TimedOut,
+    /// <summary>The driver lacks the entry point (no module_init/module_exit, no ioctl registered).</summary>
+    Missing,
+    /// <summary>Our host or channel failed (grader's fault).</summary>
+    HarnessError,
+}
+
+public sealed record DriverCall(CallStatus Status, long Value, string? Message)
+{
+    public bool Returned => Status == CallStatus.Returned;
+
+    public override string ToString() => Status switch
+    {
+        CallStatus.Returned => Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => $"{Status}: {Message}",
+    };
+}
+
+/// <summary>
+/// One exercise of a driver: a fresh <see cref="SimKernel"/> and a fresh driver instance in a host. Every
+/// kernel call the driver makes arrives here and is answered from the kernel model; nothing the host says
+/// about itself is believed beyond the operations it asks for. Single-threaded, like the channel.
+/// </summary>
+internal sealed class DriverInstance : IDisposable
+{
+    // Past this much printk text one instance's further messages are dropped (a log flood costs us nothing).
+    private const int DmesgCap = 1 << 20;
+
+    private readonly HostProcess _host = null!;
+    private readonly CheckBudget _budget;
+    private readonly Action<DriverInstance>? _onEnd;
+    private readonly byte[] _scratch = new byte[256];
+    private long _printkBytes;
+    private bool _dead;
+    private string? _deathReason;
+    private bool _ended;
+    private readonly string? _harnessProblem;
+
+    public DriverInstance(SimKernel kernel, HostProcess host, CheckBudget budget, Action<DriverInstance>? onEnd = null)
+    {
+        Kernel = kernel;
+        _host = host;
+        _budget = budget;
+        _onEnd = onEnd;
+    }
+
+    /// <summary>An instance whose host could not be started (our fault): every command reports it.</summary>
+    public DriverInstance(SimKernel kernel, CheckBudget budget, string problem)
+    {
+        Kernel = kernel;
+        _budget = budget;
+        _dead = true;
+        _harnessProblem = problem;
+        _deathReason = problem;
+    }
+
+    public SimKernel Kernel { get; }
+
+    /// <summary>The host process is gone (crash, timeout, oops): later commands fail at once.</summary>
+    public bool Dead => _dead;
+
+    public HostProcess Host => _host;
+
+    public DriverCall Begin() => Command(Msg.Begin, static (_, _) => { });
+
+    public DriverCall Init()
+    {
+        Kernel.Record(new TraceEvent { Kind = "call", Op = "init" });
+        var r = Command(Msg.Init, static (_, _) => { });
+        RecordReturn("init", r);
+        return r;
+    }
+
+    /// <summary>Calls unlocked_ioctl of the registration that has one (major 250 preferred).</summary>
+    public DriverCall Ioctl(uint cmd, ulong arg)
+    {
+        var reg = IoctlRegistration;
+        Kernel.Record(new TraceEvent { Kind = "call", Op = "ioctl", Cmd = cmd, Arg = arg });
+        if (reg is null)
+        {
+            var missing = new DriverCall(CallStatus.Missing, 0, "no character device with an unlocked_ioctl is registered");
+            RecordReturn("ioctl", missing);
+            return missing;
+        }
+
+        var r = Command(Msg.Ioctl, (w, _) => w.U32(reg.Major).U32(cmd).U64(arg));
+        RecordReturn("ioctl", r);
+        return r;
+    }
+
+    public DriverCall Exit()
+    {
+        Kernel.Record(new TraceEvent { Kind = "call", Op = "exit" });
+        var r = Command(Msg.Exit, static (_, _) => { });
+        RecordReturn("exit", r);
+        return r;
+    }
+
+    /// <summary>The registration ioctls go to: one with unlocked_ioctl, major 250 first.</summary>
+    public ChrdevRegistration? IoctlRegistration =>
+        Kernel.Chrdevs.Where(c => c.HasIoctl).OrderBy(c => c.Major == 250 ? 0 : 1).ThenBy(c => c.Major).FirstOrDefault();
+
+    public void Dispose()
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        if (!_dead)
+        {
+            Command(Msg.End, static (_, _) => { });
+        }
+
+        _onEnd?.Invoke(this);
+    }
+
+    private void RecordReturn(string op, DriverCall r)
+    {
+        Kernel.Record(r.Returned
+            ? new TraceEvent { Kind = "return", Op = op, Ret = r.Value }
+            : new TraceEvent { Kind = "return", Op = op, Text = $"{r.Status}: {r.Message}" });
+    }
+
+    private DriverCall Command(Msg type, Action<FrameWriter, object?> payload)
+    {
+        if (_harnessProblem is not null)
+        {
+            return new DriverCall(CallStatus.HarnessError, 0, _harnessProblem);
+        }
+
+        if (_dead)
+        {
+            return new DriverCall(CallStatus.Crashed, 0, $"the driver's host is gone ({_deathReason})");
+        }
+
+        var oopsBefore = Kernel.Oops;
+        using var watch = _budget.Watch(_host);
+        try
+        {
+            payload(_host.Writer.Start(type), null);
+            _host.Writer.SendTo(_host.ToHost);
+            return Serve(oopsBefore);
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or ObjectDisposedException)
+        {
+            return Died(e);
+        }
+    }
+
+    private DriverCall Serve(string? oopsBefore)
+    {
+        var reader = _host.Reader;
+        while (reader.Read(_host.FromHost))
+        {
+            if (reader.Type == Msg.Result)
+            {
+                var status = (ResultStatus)reader.U8();
+                var value = reader.I64();
+                var message = reader.Str();
+                if (Kernel.Oops is { } oops && !ReferenceEquals(oops, oopsBefore))
+                {
+                    return new DriverCall(CallStatus.Oops, 0, oops);
+                }
+
+                return status switch
+                {
+                    ResultStatus.Ok => new DriverCall(CallStatus.Returned, value, null),
+                    ResultStatus.DriverFault => Oopsed(message),
+                    ResultStatus.Missing => new DriverCall(CallStatus.Missing, 0, message),
+                    ResultStatus.LoadError => new DriverCall(CallStatus.Missing, 0, message),
+                    _ => new DriverCall(CallStatus.HarnessError, 0, $"host error: {message}"),
+                };
+            }
+
+            if (reader.Type == Msg.Oops)
+            {
+                var kind = (OopsKind)reader.U8();
+                var address = reader.U64();
+                var message = reader.Str();
+                Kernel.RaiseOops(message.Length > 0 ? message : $"{kind} at 0x{address:x}");
+                continue;
+            }
+
+            Dispatch(reader);
+        }
+
+        return Died(null);
+    }
+
+    private DriverCall Oopsed(string message)
+    {
+        Kernel.RaiseOops(message);
+        return new DriverCall(CallStatus.Oops, 0, Kernel.Oops ?? message);
+    }
+
+    private DriverCall Died(Exception? e)
+    {
+        _dead = true;
+        var how = _host.DescribeExit();
+        _deathReason = how;
+        if (_host.KillReason is { } killed && killed.StartsWith("timed out", StringComparison.Ordinal))
+        {
+            return new DriverCall(CallStatus.TimedOut, 0, killed);
+        }
+
+        if (Kernel.Oops is { } oops)
+        {
+            return new DriverCall(CallStatus.Oops, 0, oops);
+        }
+
+        if (e is InvalidDataException && _host.Kind == HostKind.CSharp)
+        {
+            return new DriverCall(CallStatus.HarnessError, 0, $"the worker sent a malformed frame: {e.Message}");
+        }
+
+        return new DriverCall(CallStatus.Crashed, 0, $"the driver's host process {how}" + TailOfOutput());
+    }
+
+    private string TailOfOutput()
+    {
+        var output = _host.Output.Trim();
+        if (output.Length == 0)
+        {
+            return "";
+        }
+
+        var lines = output.Split('\n');
+        return ": " + string.Join(" | ", lines.TakeLast(3)).Trim();
+    }
+
+    private void Dispatch(FrameReader r)
+    {
+        var w = _host.Writer;
+        var oopsBefore = Kernel.Oops;
+        ulong a = 0, b = 0;
+        ReadOnlySpan<byte> blob = default;
+        byte[]? copied = null;
+        switch (r.Type)
+        {
+            case Msg.Ioremap:
+            {
+                var phys = r.U64();
+                var size = r.U64();
+                a = Kernel.Ioremap(phys, size, (Api)r.U8());
+                break;
+            }
+
+            case Msg.Iounmap:
+            {
+                var va = r.U64();
+                Kernel.Iounmap(va, (Api)r.U8());
+                break;
+            }
+
+            case Msg.MmioRead:
+            {
+                var va = r.U64();
+                var size = r.U8();
+                a = Kernel.MmioRead(va, size, (Api)r.U8());
+                break;
+            }
+
+            case Msg.MmioWrite:
+            {
+                var va = r.U64();
+                var size = r.U8();
+                var value = r.U64();
+                Kernel.MmioWrite(va, size, value, (Api)r.U8());
+                break;
+            }
+
+            case Msg.CopyToUser:
+            {
+                var to = r.U64();
+                var api = (Api)r.U8();
+                a = Kernel.CopyToUser(to, r.Blob(), api);
+                break;
+            }
+
+            case Msg.CopyFromUser:
+            {
+                var from = r.U64();
+                var length = (int)Math.Min(r.U32(), (uint)(Layout.MaxFrame / 2));
+                var api = (Api)r.U8();
+                copied = length <= _scratch.Length ? _scratch : new byte[length];
+                a = Kernel.CopyFromUser(copied.AsSpan(0, length), from, api);
+                blob = copied.AsSpan(0, length);
+                break;
+            }
+
+            case Msg.RegisterChrdev:
+            {
+                var major = r.U32();
+                var hasIoctl = r.U8() != 0;
+                a = (ulong)Kernel.RegisterChrdev(major, r.Str(), hasIoctl);
+                break;
+            }
+
+            case Msg.UnregisterChrdev:
+            {
+                var major = r.U32();
+                Kernel.UnregisterChrdev(major, r.Str());
+                break;
+            }
+
+            case Msg.Printk:
+            {
+                var text = r.Blob();
+                _printkBytes += text.Length;
+                if (_printkBytes <= DmesgCap)
+                {
+                    Kernel.Printk(Encoding.UTF8.GetString(text));
+                }
+                else if (_printkBytes - text.Length <= DmesgCap)
+                {
+                    Kernel.Note($"log flood: printk output past {DmesgCap} bytes dropped");
+                }
+
+                break;
+            }
+
+            case Msg.PciGetDevice:
+            {
+                var vendor = r.U32();
+                a = Kernel.PciGetDevice(vendor, r.U32());
+                break;
+            }
+
+            case Msg.PciResource:
+            {
+                var handle = r.U64();
+                (a, b) = Kernel.PciResource(handle, (int)r.U32());
+                break;
+            }
+
+            case Msg.PciRegisterDriver:
+            {
+                var name = r.Str();
+                var count = (int)Math.Min(r.U32(), 64u);
+                var ids = new List<(uint, uint)>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    ids.Add((r.U32(), r.U32()));
+                }
+
+                a = Kernel.PciRegisterDriver(name, ids);
+                break;
+            }
+
+            case Msg.PciUnregisterDriver:
+                Kernel.PciUnregisterDriver(r.Str());
+                break;
+
+            case Msg.Note:
+                Kernel.Note(r.Str());
+                break;
+
+            default:
+                throw new InvalidDataException($"unexpected message {r.Type}");
+        }
+
+        var status = Kernel.Oops is not null && !ReferenceEquals(Kernel.Oops, oopsBefore) ? ReplyStatus.Oops : ReplyStatus.Ok;
+        w.Start(Msg.Reply).U8((byte)status).U64(a).U64(b).Blob(blob).SendTo(_host.ToHost);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Runtime.InteropServices;
+using Autograder.Protocol;
+
+namespace Autograder.Load;
+
+/// <summary>
+/// Starts host processes the same way every time: sandboxed through the native launcher when it is
+/// available (network and mount namespaces, private /tmp, an unprivileged uid when we are root, rlimits),
+/// with the .NET worker capped by the GC heap limit (a small RLIMIT_AS kills the runtime). Thread-safe.
+/// </summary>
+internal sealed class HostLauncher
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _dotnet;
+    private readonly string _workerDll;
+    private readonly string? _launchPath;
+
+    /// <param name="workerDir">Folder holding Autograder.Worker.dll (readable by the sandbox user).</param>
+    /// <param name="launchPath">The native sandbox launcher, or null to run workers with no OS sandbox.</param>
+    /// <param name="limits">Per-process resource limits.</param>
+    public HostLauncher(string workerDir, string? launchPath, HostLimits limits)
+    {
+        _dotnet = DotnetHost();
+        _workerDll = Path.Combine(workerDir, "Autograder.Worker.dll");
+        _launchPath = launchPath;
+        Limits = limits;
+    }
+
+    public HostLimits Limits { get; }
+
+    public bool Sandboxed => _launchPath is not null;
+
+    public bool TryStartWorker(out HostProcess worker, out string problem)
+    {
+        var env = new Dictionary<string, string>
+        {
+            // Hex, as the runtime expects: the worker's managed heap cap.
+            ["DOTNET_GCHeapHardLimit"] = $"0x{Limits.MemoryMb * 1024L * 1024L:x}",
+            ["DOTNET_EnableDiagnostics"] = "0",
+            ["DOTNET_TieredPGO"] = "0",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_gcServer"] = "0",
+            ["DOTNET_GCgen0size"] = "0x1000000",
+        };
+        IReadOnlyList<string> args = _launchPath is null
+            ? [_workerDll]
+            : ["--in-fd", "{in}", "--out-fd", "{out}", "--cpu-seconds", "0", "--nproc", "64", "--", _dotnet, _workerDll];
+        var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env);
+        return TryStart(command, out worker, out problem);
+    }
+
+    public bool TryStartC(string executable, CheckBudget budget, out HostProcess host, out string problem)
+    {
+        // The host applies its own sandbox (it must: the seccomp filter goes on after it set up the channel).
+        var cpu = (int)Math.Ceiling(budget.Cpu.TotalSeconds) + 1;
+        IReadOnlyList<string> args = ["--cpu-seconds", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture), "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        return TryStart(new HostCommand(HostKind.C, executable, args, new Dictionary<string, string>()), out host, out problem);
+    }
+
+    private static bool TryStart(HostCommand command, out HostProcess host, out string problem)
+    {
+        try
+        {
+            host = HostProcess.Start(command);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            host = null!;
+            problem = $"could not start {Path.GetFileName(command.FileName)}: {e.Message}";
+            return false;
+        }
+
+        var started = host;
+        var ready = Task.Run(() =>
+        {
+            if (!started.Reader.Read(started.FromHost) || started.Reader.Type != Msg.Ready)
+            {
+                return "it did not say Ready";
+            }
+
+            var version = started.Reader.U32();
+            return version == Layout.ProtocolVersion ? null : $"protocol version {version}, expected {Layout.ProtocolVersion}";
+        });
+        string? failure;
+        try
+        {
+            failure = ready.Wait(ReadyTimeout) ? ready.Result : $"no Ready within {ReadyTimeout.TotalSeconds:0} s";
+        }
+        catch (AggregateException e)
+        {
+            failure = e.InnerException?.Message ?? e.Message;
+        }
+
+        if (failure is null)
+        {
+            problem = "";
+            return true;
+        }
+
+        host.Kill("failed to start");
+        var how = host.DescribeExit();
+        problem = $"the {(command.Kind == HostKind.CSharp ? "C# worker" : "C host")} failed to start ({failure}; it {how}): {host.Output.Trim()}";
+        host.Dispose();
+        host = null!;
+        return false;
+    }
+
+    /// <summary>Sends a command that makes no kernel calls (LoadAssembly) and waits for its Result.</summary>
+    public static DriverCall Call(HostProcess host, Action<FrameWriter> build, TimeSpan timeout)
+    {
+        try
+        {
+            build(host.Writer);
+            host.Writer.SendTo(host.ToHost);
+            var read = Task.Run(() =>
+            {
+                var r = host.Reader;
+                if (!r.Read(host.FromHost) || r.Type != Msg.Result)
+                {
+                    return new DriverCall(CallStatus.HarnessError, 0, "no result");
+                }
+
+                var status = (ResultStatus)r.U8();
+                var value = r.I64();
+                var message = r.Str();
+                return status == ResultStatus.Ok
+                    ? new DriverCall(CallStatus.Returned, value, null)
+                    : new DriverCall(CallStatus.HarnessError, 0, message);
+            });
+            if (read.Wait(timeout))
+            {
+                return read.Result;
+            }
+
+            host.Kill("timed out loading");
+            return new DriverCall(CallStatus.HarnessError, 0, "timed out");
+        }
+        catch (Exception e) when (e is IOException or AggregateException or ObjectDisposedException)
+        {
+            return new DriverCall(CallStatus.HarnessError, 0, e.Message);
+        }
+    }
+
+    /// <summary>The dotnet host running us (so the worker uses the same runtime).</summary>
+    private static string DotnetHost()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromEnv) && File.Exists(fromEnv))
+        {
+            return fromEnv;
+        }
+
+        // <root>/shared/Microsoft.NETCore.App/<version>/ -> <root>/dotnet
+        var runtimeDir = RuntimeEnvironment.GetRuntimeDirectory();
+        var root = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", ".."));
+        var candidate = Path.Combine(root, "dotnet");
+        return File.Exists(candidate) ? candidate : "dotnet";
+    }
+}
+
+/// <summary>Resource limits of one host process.</summary>
+internal sealed record HostLimits
+{
+    public int MemoryMb { get; init; } = 256;
+}
