@@ -81,10 +81,13 @@ public sealed class SimKernel
     public RngDevice Device { get; } = new();
     public UserMemory User { get; } = new();
 
-    /// <summary>Everything observed, in order; a printk piece still waiting for its newline is shown last.</summary>
+    /// <summary>
+    /// Everything observed, in order; a printk piece still waiting for its newline is shown last. A live view
+    /// (a snapshot while a piece is pending): copy it to keep it.
+    /// </summary>
     public IReadOnlyList<TraceEvent> Trace => _pending is null ? _traceView : [.. _trace, DmesgEvent(_pending)];
 
-    /// <summary>Every dmesg line, including a piece still waiting for its newline (last).</summary>
+    /// <summary>Every dmesg line, including a piece still waiting for its newline (last). A live view: copy it to keep it.</summary>
     public IReadOnlyList<DmesgLine> Dmesg => _pending is null ? _dmesgView : [.. _dmesg, _pending];
 
     /// <summary>Live mappings, in order of creation.</summary>
@@ -120,6 +123,14 @@ public sealed class SimKernel
 
     /// <summary>Records an oops (keeps the first) and a trace event.</summary>
     public void RaiseOops(string message) => RaiseOops(message, null, null);
+
+    /// <summary>Records an oops (keeps the first) and a trace event naming the faulting address and API, when known.</summary>
+    public void RaiseOops(string message, ulong? address, Api? api)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _oopses.Add(message);
+        _trace.Add(new TraceEvent { Kind = "oops", Text = message, Address = address, Api = api is null ? null : ApiName(api.Value) });
+    }
 
     public void Note(string text) => _trace.Add(new TraceEvent { Kind = "note", Text = text });
 
@@ -376,12 +387,6 @@ public sealed class SimKernel
         }
 
         return sb.ToString();
-    }
-
-    private void RaiseOops(string message, ulong? address, Api? api)
-    {
-        _oopses.Add(message);
-        _trace.Add(new TraceEvent { Kind = "oops", Text = message, Address = address, Api = api is null ? null : ApiName(api.Value) });
     }
 
     private ulong Map(ulong phys, ulong size, Api api, out string? why)

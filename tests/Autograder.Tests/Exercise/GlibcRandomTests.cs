@@ -45,6 +45,22 @@ public class GlibcRandomTests
     }
 
     [Test]
+    public void Next_does_not_allocate()
+    {
+        var random = new GlibcRandom(3);
+        random.Next();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var sum = 0L;
+        for (var k = 0; k < 10_000; k++)
+        {
+            sum += random.Next();
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(sum, Is.Positive);
+    }
+
+    [Test]
     public void Values_are_31_bit() =>
         Assert.That(GlibcRandom.Sequence(0xdeadbeef, 5000), Is.All.InRange(0, int.MaxValue));
 

@@ -212,6 +212,15 @@ public class SimKernelMmioTests
     }
 
     [Test]
+    public void RaiseOops_with_address_and_api_traces_them()
+    {
+        var kernel = new SimKernel(new KernelOptions());
+        kernel.RaiseOops("direct dereference", 0x3000_0000_0000UL, Api.Deref);
+        var e = kernel.Trace.Single();
+        Assert.That((e.Kind, e.Address, e.Api, e.Text), Is.EqualTo(("oops", (ulong?)0x3000_0000_0000UL, "deref", "direct dereference")));
+    }
+
+    [Test]
     public void RaiseOops_from_the_host_is_recorded()
     {
         var kernel = new SimKernel(new KernelOptions());
