@@ -81,6 +81,16 @@ public class SimKernelMmioTests
         Assert.That(kernel.MappingHistory, Is.Empty);
     }
 
+    [TestCase(ulong.MaxValue - 10, 4096UL)]
+    [TestCase(Base, Layout.IoWindowSize + 1)]
+    public void Ioremap_of_an_impossible_range_returns_null(ulong phys, ulong size)
+    {
+        var kernel = new SimKernel(new KernelOptions());
+        Assert.That(kernel.Ioremap(phys, size, Api.Ioremap), Is.Zero);
+        Assert.That(kernel.Mappings, Is.Empty);
+        Assert.That(kernel.Oops, Is.Null);
+    }
+
     [TestCase(1, 0xffUL)]
     [TestCase(2, 0xffffUL)]
     [TestCase(4, 0xffff_ffffUL)]
