@@ -450,7 +450,9 @@ public sealed class SimKernel
             }
         }
 
-        if (live is not null && va >= live.Mapping.Va && last >= va && last < live.Mapping.Va + live.Mapping.Size)
+        // ioremap maps whole pages, as Linux does: ioremap(base, 4) still reaches base + 4.
+        var mappedEnd = (live?.Mapping.Va + live?.Mapping.Size + PageSize - 1) & ~(PageSize - 1);
+        if (live is not null && va >= live.SpanStart && last >= va && last < mappedEnd)
         {
             phys = live.Mapping.Phys + (va - live.Mapping.Va);
             return true;
@@ -467,7 +469,7 @@ public sealed class SimKernel
         }
         else if (live is not null)
         {
-            message = $"MMIO access at 0x{va:x}, beyond the 0x{live.Mapping.Size:x} bytes mapped";
+            message = $"MMIO access at 0x{va:x}, beyond the 0x{live.Mapping.Size:x} bytes mapped (whole pages)";
         }
         else
         {

@@ -52,6 +52,7 @@ internal sealed class DriverInstance : IDisposable
     private string? _deathReason;
     private bool _ended;
     private readonly string? _harnessProblem;
+    private string? _lastOops;
 
     public DriverInstance(SimKernel kernel, HostProcess host, CheckBudget budget, Action<DriverInstance>? onEnd = null)
     {
@@ -152,7 +153,7 @@ internal sealed class DriverInstance : IDisposable
             return new DriverCall(CallStatus.Crashed, 0, $"the driver's host is gone ({_deathReason})");
         }
 
-        var oopsBefore = Kernel.Oops;
+        var oopsBefore = Kernel.OopsCount;
         using var watch = _budget.Watch(_host);
         try
         {
@@ -162,11 +163,11 @@ internal sealed class DriverInstance : IDisposable
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or ObjectDisposedException)
         {
-            return Died(e);
+            return Died(e, oopsBefore);
         }
     }
 
-    private DriverCall Serve(string? oopsBefore)
+    private DriverCall Serve(int oopsBefore)
     {
         var reader = _host.Reader;
         while (reader.Read(_host.FromHost))
@@ -176,9 +177,9 @@ internal sealed class DriverInstance : IDisposable
                 var status = (ResultStatus)reader.U8();
                 var value = reader.I64();
                 var message = reader.Str();
-                if (Kernel.Oops is { } oops && !ReferenceEquals(oops, oopsBefore))
+                if (Kernel.OopsCount != oopsBefore)
                 {
-                    return new DriverCall(CallStatus.Oops, 0, oops);
+                    return new DriverCall(CallStatus.Oops, 0, Kernel.Oops);
                 }
 
                 return status switch
@@ -196,23 +197,24 @@ internal sealed class DriverInstance : IDisposable
                 var kind = (OopsKind)reader.U8();
                 var address = reader.U64();
                 var message = reader.Str();
-                Kernel.RaiseOops(message.Length > 0 ? message : $"{kind} at 0x{address:x}");
+                _lastOops = message.Length > 0 ? message : $"{kind} at 0x{address:x}";
+                Kernel.RaiseOops(_lastOops, address, null);
                 continue;
             }
 
             Dispatch(reader);
         }
 
-        return Died(null);
+        return Died(null, oopsBefore);
     }
 
     private DriverCall Oopsed(string message)
     {
         Kernel.RaiseOops(message);
-        return new DriverCall(CallStatus.Oops, 0, Kernel.Oops ?? message);
+        return new DriverCall(CallStatus.Oops, 0, message);
     }
 
-    private DriverCall Died(Exception? e)
+    private DriverCall Died(Exception? e, int oopsBefore)
     {
         _dead = true;
         var how = _host.DescribeExit();
@@ -222,9 +224,9 @@ internal sealed class DriverInstance : IDisposable
             return new DriverCall(CallStatus.TimedOut, 0, killed);
         }
 
-        if (Kernel.Oops is { } oops)
+        if (Kernel.OopsCount != oopsBefore)
         {
-            return new DriverCall(CallStatus.Oops, 0, oops);
+            return new DriverCall(CallStatus.Oops, 0, _lastOops ?? Kernel.Oops);
         }
 
         if (e is InvalidDataException && _host.Kind == HostKind.CSharp)
@@ -250,7 +252,7 @@ internal sealed class DriverInstance : IDisposable
     private void Dispatch(FrameReader r)
     {
         var w = _host.Writer;
-        var oopsBefore = Kernel.Oops;
+        var oopsBefore = Kernel.OopsCount;
         ulong a = 0, b = 0;
         ReadOnlySpan<byte> blob = default;
         byte[]? copied = null;
@@ -378,7 +380,7 @@ internal sealed class DriverInstance : IDisposable
                 throw new InvalidDataException($"unexpected message {r.Type}");
         }
 
-        var status = Kernel.Oops is not null && !ReferenceEquals(Kernel.Oops, oopsBefore) ? ReplyStatus.Oops : ReplyStatus.Ok;
+        var status = Kernel.OopsCount != oopsBefore ? ReplyStatus.Oops : ReplyStatus.Ok;
         w.Start(Msg.Reply).U8((byte)status).U64(a).U64(b).Blob(blob).SendTo(_host.ToHost);
     }
 }
