@@ -9,9 +9,9 @@ internal static class BuiltinChecks
     [
         new LoadCheck(), new DmesgCheck(), new IoctlEncodingCheck(), new RandCheck(), new SeedCheck(),
         new DeterminismCheck(), new EfaultCheck(), new EnottyCheck(), new UserMemoryCheck(), new UnloadCheck(),
-        new ErrorPathsCheck(),
+        new ErrorPathsCheck(), new KbuildCheck(),
     ];
 
     /// <summary>Every id a rubric may name without a plugin.</summary>
-    public static IReadOnlyCollection<string> Ids { get; } = [.. All.Select(c => c.Id).Append("build").Append("kbuild")];
+    public static IReadOnlyCollection<string> Ids { get; } = [.. All.Select(c => c.Id).Append("build")];
 }

@@ -53,11 +53,6 @@ public static class Grader
 
         foreach (var entry in rubric.Checks.Where(c => c.Enabled && c.Id is not SubmissionGrader.BuildId && !checks.ContainsKey(c.Id)))
         {
-            if (entry.Id == "kbuild")
-            {
-                continue;
-            }
-
             throw new OperatorException($"{rubric.Source}: no built-in or plugin check has the id '{entry.Id}'");
         }
 
