@@ -32,7 +32,7 @@ internal static class ReportText
             sb.Append(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_');
         }
 
-        var safe = sb.ToString().Trim('.');
+        var safe = sb.ToString().Replace("..", "__", StringComparison.Ordinal).Trim('.');
         if (safe.Length > 0 && safe == id && safe.Length <= 100)
         {
             return safe;

@@ -34,6 +34,12 @@ internal static class Templates
         return template.Render(context, Encoder);
     }
 
+    /// <summary>Renders template text that is not embedded, with the same parser and options (tests).</summary>
+    internal static string RenderSource(string source, object model) =>
+        Parser.TryParse(source, out var template, out var error)
+            ? template.Render(new TemplateContext(model, Options), Encoder)
+            : throw new InvalidOperationException(error);
+
     private static IFluidTemplate Parse(string name)
     {
         var resource = $"templates/{name}.liquid";
