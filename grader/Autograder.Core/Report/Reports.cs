@@ -96,13 +96,39 @@ public static class Reports
                 }
             }
 
-            return JsonSerializer.Deserialize<GradingRun>(text, ResultsJson.Options)
+            var run = JsonSerializer.Deserialize<GradingRun>(text, ResultsJson.Options)
                 ?? throw new InvalidDataException($"{path}: results.json is null");
+            Validate(run, path);
+            return run;
         }
         catch (JsonException e)
         {
             // JsonException names the JSON path and line, which is what the operator needs to fix the file.
             throw new InvalidDataException($"{path}: malformed results.json: {e.Message}", e);
+        }
+    }
+
+    // System.Text.Json lets an explicit null into a non-nullable list; exporters must not meet one.
+    private static void Validate(GradingRun run, string path)
+    {
+        if (run.Submissions is null || run.Warnings is null)
+        {
+            throw new InvalidDataException($"{path}: \"submissions\" and \"warnings\" must be lists");
+        }
+
+        foreach (var (s, i) in run.Submissions.Select((s, i) => (s, i)))
+        {
+            if (s is null || s.Checks is null || s.Sources is null || s.Diagnostics is null
+                || s.Checks.Any(c => c is null || c.Cases is null || c.Trace is null || c.Feedback is null))
+            {
+                throw new InvalidDataException($"{path}: submissions[{i}] has a null where a value or list is required");
+            }
+        }
+
+        var duplicate = run.Submissions.GroupBy(s => s.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidDataException($"{path}: submission id \"{duplicate.Key}\" appears more than once");
         }
     }
 

@@ -229,11 +229,23 @@ public sealed class ReportTests
     [TestCase("{\"submissions\": []}", "no \"schema\"")]
     [TestCase("{\"schema\": 1, \"rubric\": ", "malformed results.json")]
     [TestCase("{\"schema\": 1}", "malformed results.json")]
+    [TestCase("{\"schema\": 1, \"grader_version\": \"x\", \"rubric\": \"r\", \"rubric_sha256\": \"\", \"submissions\": null}", "must be lists")]
     public void Bad_results_files_are_operator_errors_naming_the_file(string json, string expected)
     {
         var path = WriteTemp("results.json", json);
         var e = Assert.Throws<InvalidDataException>(() => Reports.ReadResults(path));
         Assert.That(e!.Message, Does.StartWith(path).And.Contain(expected));
+    }
+
+    [Test]
+    public void An_empty_run_still_renders_every_export()
+    {
+        var dir = NewDir();
+        var run = ReportFixture.Run() with { Submissions = [] };
+        Reports.Write(run, dir, new ReportOptions { LmsCsv = true, Now = ReportFixture.BeforeDue });
+        Assert.That(File.ReadAllText(Path.Combine(dir, "index.html")), Does.Contain("0 of 0 shown").Or.Contain("0 submissions"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "grades.csv")), Is.EqualTo("id,name,email,lms_id,score,max_score,outcome,overrides\n"));
+        Assert.That(File.Exists(Path.Combine(dir, "junit.xml")), Is.True);
     }
 
     [Test]
