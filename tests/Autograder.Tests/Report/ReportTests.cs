@@ -122,6 +122,19 @@ public sealed class ReportTests
         Assert.That(bob.Checks.Single(c => c.Id == "dmesg").Override!.Comment, Is.Null);
     }
 
+    [Test]
+    public void Overridden_cells_are_marked_with_the_comment_in_html_and_csv()
+    {
+        var dir = Render();
+        var index = File.ReadAllText(Path.Combine(dir, "index.html"));
+        Assert.That(index, Does.Contain("cell failed overridden\" data-sort=\"4\" title=\"dmesg: failed; overridden from 0: message present, only the spelling differs\""));
+        Assert.That(index, Does.Contain("title=\"total overridden from 0: partial credit for the design document\""));
+        var page = File.ReadAllText(Path.Combine(dir, "submissions", "bob.html"));
+        Assert.That(page, Does.Contain("Points set by an instructor (was 0): message present, only the spelling differs"));
+        var csv = File.ReadAllLines(Path.Combine(dir, "grades.csv"));
+        Assert.That(csv.Single(l => l.StartsWith("bob,", StringComparison.Ordinal)), Does.EndWith(",\"dmesg 0->4 (message present, only the spelling differs)\""));
+    }
+
     [TestCase("id,check,points\nmallory,total,3\n", "line 2: unknown submission id")]
     [TestCase("id,check,points\nbob,dmesg,1\nbob,nosuch,3\n", "line 3: unknown check 'nosuch'")]
     [TestCase("id,check,points\nbob,dmesg,6\n", "line 2: 6 points exceed the check's maximum 5")]
