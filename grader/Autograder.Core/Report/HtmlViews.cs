@@ -1,0 +1,421 @@
+using System.Globalization;
+using Autograder.Model;
+
+namespace Autograder.Report;
+
+// View models of the HTML pages. Templates read only these (registered by [TemplateModel]); every value
+// is already formatted (invariant culture) so templates stay free of logic. Student data stays plain text
+// here: the template engine's HTML encoder escapes it on output.
+
+[TemplateModel]
+internal sealed record OverviewView(
+    string Css,
+    RunView Run,
+    IReadOnlyList<ColumnView> Checks,
+    IReadOnlyList<RowView> Rows,
+    IReadOnlyList<string> Outcomes,
+    IReadOnlyList<BarView> Histogram,
+    IReadOnlyList<RateView> PassRates,
+    int PassRatesHeight,
+    string MeanScore,
+    string MedianScore,
+    int GraderFaults);
+
+[TemplateModel]
+internal sealed record RunView(
+    string Rubric,
+    string GraderVersion,
+    string StartedAt,
+    string DueDate,
+    string MaxScore,
+    bool Complete,
+    string Shard,
+    string RandomSeed,
+    int Submissions,
+    IReadOnlyList<string> Warnings);
+
+[TemplateModel]
+internal sealed record ColumnView(string Id, string Title, string MaxPoints);
+
+[TemplateModel]
+internal sealed record RowView(
+    string Id,
+    string Href,
+    string Name,
+    string Score,
+    string MaxScore,
+    string Percent,
+    string Outcome,
+    bool GraderFault,
+    bool TotalOverridden,
+    string TotalComment,
+    IReadOnlyList<CellView> Cells);
+
+[TemplateModel]
+internal sealed record CellView(string Status, string Mark, string Points, string Sort, bool Overridden, string Tooltip);
+
+[TemplateModel]
+internal sealed record BarView(string Label, int Count, int X, int Y, int Height, int LabelX);
+
+[TemplateModel]
+internal sealed record RateView(string Id, int Y, int Width, string Percent, int TextY);
+
+[TemplateModel]
+internal sealed record SubmissionView(
+    string Css,
+    bool StudentView,
+    string BackHref,
+    RunView Run,
+    string Id,
+    string Name,
+    string Email,
+    string LmsId,
+    string Language,
+    string Path,
+    string Score,
+    string MaxScore,
+    string Outcome,
+    string Message,
+    bool GraderFault,
+    bool TotalOverridden,
+    string TotalOriginal,
+    string TotalComment,
+    string Duration,
+    IReadOnlyList<CheckView> Checks,
+    IReadOnlyList<DiagnosticView> Diagnostics,
+    IReadOnlyList<SourceView> Sources,
+    string Output,
+    int HiddenCount);
+
+[TemplateModel]
+internal sealed record CheckView(
+    string Id,
+    string Title,
+    string Status,
+    string StatusLabel,
+    string Mark,
+    bool GraderFault,
+    string Points,
+    string MaxPoints,
+    string Visibility,
+    bool Concealed,
+    string ConcealedReason,
+    string Feedback,
+    string Duration,
+    string Cases,
+    IReadOnlyList<CaseView> CaseList,
+    IReadOnlyList<TraceRowView> Trace,
+    IReadOnlyList<string> Dmesg,
+    bool Overridden,
+    string OriginalPoints,
+    string OverrideComment);
+
+[TemplateModel]
+internal sealed record CaseView(string Name, bool Passed, string Detail);
+
+[TemplateModel]
+internal sealed record TraceRowView(string Kind, string Text, bool Nested);
+
+[TemplateModel]
+internal sealed record DiagnosticView(string Severity, string Location, string Anchor, string Message, string Code);
+
+[TemplateModel]
+internal sealed record SourceView(string Path, bool Truncated, IReadOnlyList<LineView> Lines);
+
+[TemplateModel]
+internal sealed record LineView(int Number, string Anchor, string Text, bool Highlight, string Severity, IReadOnlyList<string> Notes);
+
+/// <summary>Builds the page views from the run. Reads the run only; visibility is decided here, not in templates,
+/// so a student page never even receives the data it must not show.</summary>
+internal static class HtmlViews
+{
+    public static OverviewView Overview(ReportContext context, string css)
+    {
+        var run = context.Run;
+        var columns = context.CheckColumns;
+        var rows = context.Submissions.Select(s => Row(s, columns)).ToList();
+        var percents = context.Submissions
+            .Select(s => s.MaxScore > 0 ? s.Score / s.MaxScore * 100m : 0m)
+            .ToList();
+
+        return new OverviewView(
+            css,
+            RunInfo(run),
+            [.. columns.Select(c => new ColumnView(c.Id, c.Title, ReportText.Points(c.MaxPoints)))],
+            rows,
+            [.. context.Submissions.Select(s => s.Outcome).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            Histogram(percents),
+            PassRates(context),
+            (columns.Count * 18) + 10,
+            percents.Count == 0 ? "-" : ReportText.Points(Math.Round(context.Submissions.Average(s => s.Score), 2)),
+            Median(context.Submissions.Select(s => s.Score).ToList()),
+            context.Submissions.Count(s => s.GraderFault));
+    }
+
+    public static SubmissionView Submission(ReportContext context, SubmissionResult s, string css, bool studentView)
+    {
+        var checks = s.Checks.Select(c => Check(c, studentView, context)).ToList();
+        return new SubmissionView(
+            css,
+            studentView,
+            studentView ? "" : "../index.html",
+            RunInfo(context.Run),
+            s.Id,
+            s.Student?.Name ?? "",
+            studentView ? "" : s.Student?.Email ?? "",
+            studentView ? "" : s.Student?.LmsId ?? "",
+            s.Language,
+            studentView ? "" : s.Path ?? "",
+            ReportText.Points(s.Score),
+            ReportText.Points(s.MaxScore),
+            s.Outcome,
+            s.Message ?? "",
+            s.GraderFault,
+            s.TotalOverride is not null,
+            s.TotalOverride is null ? "" : ReportText.Points(s.TotalOverride.OriginalPoints),
+            s.TotalOverride?.Comment ?? "",
+            ReportText.Seconds(s.DurationMs),
+            checks,
+            [.. s.Diagnostics.Select((d, i) => new DiagnosticView(
+                d.Severity,
+                $"{d.File}:{d.Line}:{d.Column}",
+                SourceAnchor(s, d),
+                d.Message,
+                d.Code ?? ""))],
+            [.. s.Sources.Select((f, i) => Source(s, f, i))],
+            studentView ? "" : s.Output ?? "",
+            checks.Count(c => c.Concealed));
+    }
+
+    private static RunView RunInfo(GradingRun run) => new(
+        run.Rubric,
+        run.GraderVersion,
+        ReportText.Date(run.StartedAt),
+        ReportText.Date(run.DueDate),
+        ReportText.Points(run.MaxScore),
+        run.Complete,
+        run.Shard ?? "",
+        run.RandomSeed?.ToString(CultureInfo.InvariantCulture) ?? "",
+        run.Submissions.Count,
+        run.Warnings);
+
+    private static RowView Row(SubmissionResult s, IReadOnlyList<CheckResult> columns)
+    {
+        var byId = s.Checks.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var cells = columns.Select(col =>
+        {
+            if (!byId.TryGetValue(col.Id, out var c))
+            {
+                return new CellView("none", "", "", "-1", false, "not run");
+            }
+
+            var tooltip = $"{c.Id}: {ReportText.StatusLabel(c)}";
+            if (c.Override is not null)
+            {
+                tooltip += $"; overridden from {ReportText.Points(c.Override.OriginalPoints)}"
+                    + (c.Override.Comment is null ? "" : $": {c.Override.Comment}");
+            }
+
+            return new CellView(
+                ReportText.StatusClass(c),
+                ReportText.StatusMark(c),
+                ReportText.IsGraderFault(c) && c.Override is null ? "n/a" : ReportText.Points(c.Points),
+                ReportText.IsGraderFault(c) && c.Override is null ? "-1" : ReportText.Points(c.Points),
+                c.Override is not null,
+                tooltip);
+        }).ToList();
+
+        return new RowView(
+            s.Id,
+            $"submissions/{Uri.EscapeDataString(ReportText.FileName(s.Id) + ".html")}",
+            s.Student?.Name ?? "",
+            ReportText.Points(s.Score),
+            ReportText.Points(s.MaxScore),
+            s.MaxScore > 0 ? ReportText.Points(Math.Round(s.Score / s.MaxScore * 100m, 1)) : "0",
+            s.Outcome,
+            s.GraderFault,
+            s.TotalOverride is not null,
+            s.TotalOverride is null ? "" : $"total overridden from {ReportText.Points(s.TotalOverride.OriginalPoints)}"
+                + (s.TotalOverride.Comment is null ? "" : $": {s.TotalOverride.Comment}"),
+            cells);
+    }
+
+    private static CheckView Check(CheckResult c, bool studentView, ReportContext context)
+    {
+        var concealedReason = !studentView ? "" : c.Visibility switch
+        {
+            "hidden" => "This is a hidden check: its details are not shown.",
+            "after-due" when context.Run.DueDate is null || context.Now < context.Run.DueDate =>
+                context.Run.DueDate is null
+                    ? "Details of this check are shown after the due date."
+                    : $"Details of this check are shown after the due date ({ReportText.Date(context.Run.DueDate)}).",
+            _ => "",
+        };
+        var concealed = concealedReason.Length > 0;
+        var graderFault = ReportText.IsGraderFault(c) && c.Override is null;
+        if (concealed)
+        {
+            // Nothing but the title: no status, points, feedback or trace reach the page.
+            return new CheckView(c.Id, c.Title, "concealed", "hidden", "?", false, "", "", c.Visibility, true, concealedReason,
+                "", "", "", [], [], [], false, "", "");
+        }
+
+        return new CheckView(
+            c.Id,
+            c.Title,
+            ReportText.StatusClass(c),
+            ReportText.StatusLabel(c),
+            ReportText.StatusMark(c),
+            graderFault,
+            graderFault ? "n/a" : ReportText.Points(c.Points),
+            ReportText.Points(c.MaxPoints),
+            c.Visibility,
+            false,
+            "",
+            c.Feedback,
+            $"{c.DurationMs} ms",
+            c.CasesTotal > 0 ? $"{c.CasesPassed}/{c.CasesTotal} cases passed" : "",
+            [.. c.Cases.Select(k => new CaseView(k.Name, k.Passed, k.Detail ?? ""))],
+            Trace(c.Trace),
+            [.. c.Trace.Where(e => e.Kind == "dmesg").Select(e => TraceText.Dmesg(e))],
+            c.Override is not null,
+            c.Override is null ? "" : ReportText.Points(c.Override.OriginalPoints),
+            c.Override?.Comment ?? "");
+    }
+
+    private static List<TraceRowView> Trace(IReadOnlyList<TraceEvent> events)
+    {
+        var rows = new List<TraceRowView>(events.Count);
+        var inCall = false;
+        foreach (var e in events)
+        {
+            switch (e.Kind)
+            {
+                case "call":
+                    rows.Add(new TraceRowView(e.Kind, TraceText.Describe(e), false));
+                    inCall = true;
+                    break;
+                case "return":
+                    rows.Add(new TraceRowView(e.Kind, TraceText.Describe(e), inCall));
+                    inCall = false;
+                    break;
+                default:
+                    rows.Add(new TraceRowView(e.Kind, TraceText.Describe(e), inCall));
+                    break;
+            }
+        }
+
+        return rows;
+    }
+
+    private static string SourceAnchor(SubmissionResult s, Diagnostic d)
+    {
+        var index = FindSource(s, d.File);
+        return index < 0 ? "" : $"src{index}-L{d.Line}";
+    }
+
+    private static int FindSource(SubmissionResult s, string file)
+    {
+        var normal = file.Replace('\\', '/');
+        for (var i = 0; i < s.Sources.Count; i++)
+        {
+            var path = s.Sources[i].Path.Replace('\\', '/');
+            if (path == normal || normal.EndsWith("/" + path, StringComparison.Ordinal) || path.EndsWith("/" + normal, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        // Fall back to the file name alone, when only one source has it.
+        var name = System.IO.Path.GetFileName(normal);
+        var matches = s.Sources.Select((f, i) => (f, i)).Where(x => System.IO.Path.GetFileName(x.f.Path.Replace('\\', '/')) == name).ToList();
+        return matches.Count == 1 ? matches[0].i : -1;
+    }
+
+    private static SourceView Source(SubmissionResult s, SourceFile file, int index)
+    {
+        var diagnostics = s.Diagnostics.Where(d => FindSource(s, d.File) == index).ToLookup(d => d.Line);
+        var lines = file.Text.Split('\n');
+        if (lines.Length > 0 && lines[^1].Length == 0)
+        {
+            lines = lines[..^1];
+        }
+
+        return new SourceView(
+            file.Path,
+            file.Truncated,
+            [.. lines.Select((text, i) =>
+            {
+                var number = i + 1;
+                var here = diagnostics[number].ToList();
+                var severity = here.Any(d => d.Severity == "error") ? "error" : here.Count > 0 ? "warning" : "";
+                return new LineView(
+                    number,
+                    $"src{index}-L{number}",
+                    text.TrimEnd('\r'),
+                    here.Count > 0,
+                    severity,
+                    [.. here.Select(d => $"{d.Severity}{(d.Code is null ? "" : " " + d.Code)} (col {d.Column}): {d.Message}")]);
+            })]);
+    }
+
+    private static List<BarView> Histogram(IReadOnlyList<decimal> percents)
+    {
+        const int Bins = 10;
+        const int ChartHeight = 100;
+        var counts = new int[Bins];
+        foreach (var p in percents)
+        {
+            counts[Math.Clamp((int)Math.Floor(p / 10m), 0, Bins - 1)]++;
+        }
+
+        var max = Math.Max(1, counts.Max());
+        return [.. counts.Select((count, i) =>
+        {
+            var height = count * ChartHeight / max;
+            var x = 30 + (i * 36);
+            return new BarView(
+                i == Bins - 1 ? "90-100" : $"{i * 10}-{(i * 10) + 9}",
+                count,
+                x,
+                10 + ChartHeight - height,
+                height,
+                x + 15);
+        })];
+    }
+
+    private static List<RateView> PassRates(ReportContext context)
+    {
+        var rates = new List<RateView>();
+        var y = 5;
+        foreach (var column in context.CheckColumns)
+        {
+            var results = context.Submissions
+                .SelectMany(s => s.Checks.Where(c => c.Id == column.Id && !ReportText.IsGraderFault(c)))
+                .ToList();
+            var passed = results.Count(c => c.Status == CheckStatuses.Passed);
+            var rate = results.Count == 0 ? 0m : (decimal)passed / results.Count;
+            rates.Add(new RateView(
+                column.Id,
+                y,
+                (int)Math.Round(rate * 200m),
+                $"{ReportText.Points(Math.Round(rate * 100m, 0))}% ({passed}/{results.Count})",
+                y + 11));
+            y += 18;
+        }
+
+        return rates;
+    }
+
+    private static string Median(List<decimal> scores)
+    {
+        if (scores.Count == 0)
+        {
+            return "-";
+        }
+
+        scores.Sort();
+        var mid = scores.Count / 2;
+        return ReportText.Points(scores.Count % 2 == 1 ? scores[mid] : Math.Round((scores[mid - 1] + scores[mid]) / 2m, 2));
+    }
+}

@@ -1,0 +1,97 @@
+using System.Xml.Linq;
+using Autograder.Model;
+
+namespace Autograder.Report;
+
+/// <summary>&lt;out&gt;/junit.xml for CI test tabs: one testsuite per submission, one testcase per check.</summary>
+internal sealed class JunitExporter : IReportExporter
+{
+    public string Format => "junit";
+
+    public void Write(ReportContext context)
+    {
+        var suites = context.Submissions.Select(Suite).ToList();
+        var root = new XElement(
+            "testsuites",
+            new XAttribute("name", context.Run.Rubric),
+            new XAttribute("tests", suites.Sum(s => (int)s.Attribute("tests")!)),
+            new XAttribute("failures", suites.Sum(s => (int)s.Attribute("failures")!)),
+            new XAttribute("errors", suites.Sum(s => (int)s.Attribute("errors")!)),
+            new XAttribute("skipped", suites.Sum(s => (int)s.Attribute("skipped")!)),
+            new XAttribute("time", ReportText.Seconds(context.Submissions.Sum(s => s.DurationMs))),
+            suites);
+        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), root);
+        using var writer = new Utf8StringWriter();
+        doc.Save(writer);
+        ReportText.WriteFile(Path.Combine(context.OutDir, "junit.xml"), writer + "\n");
+    }
+
+    private static XElement Suite(SubmissionResult s)
+    {
+        var cases = s.Checks.Select(c => Case(s, c)).ToList();
+        var suite = new XElement(
+            "testsuite",
+            new XAttribute("name", s.Id),
+            new XAttribute("tests", s.Checks.Count),
+            new XAttribute("failures", s.Checks.Count(c => c.Status == CheckStatuses.Failed)),
+            new XAttribute("errors", s.Checks.Count(c => c.Status == CheckStatuses.Error)),
+            new XAttribute("skipped", s.Checks.Count(c => c.Status == CheckStatuses.Skipped)),
+            new XAttribute("time", ReportText.Seconds(s.DurationMs)),
+            new XElement(
+                "properties",
+                new XElement("property", new XAttribute("name", "score"), new XAttribute("value", ReportText.Points(s.Score))),
+                new XElement("property", new XAttribute("name", "max_score"), new XAttribute("value", ReportText.Points(s.MaxScore))),
+                new XElement("property", new XAttribute("name", "outcome"), new XAttribute("value", s.Outcome)),
+                new XElement("property", new XAttribute("name", "grader_fault"), new XAttribute("value", s.GraderFault ? "true" : "false"))),
+            cases);
+        if (s.Message is not null)
+        {
+            suite.Add(new XElement("system-out", XmlSafe(s.Message)));
+        }
+
+        return suite;
+    }
+
+    private static XElement Case(SubmissionResult s, CheckResult c)
+    {
+        var element = new XElement(
+            "testcase",
+            new XAttribute("classname", s.Id),
+            new XAttribute("name", c.Id),
+            new XAttribute("time", ReportText.Seconds(c.DurationMs)));
+        var feedback = XmlSafe(c.Feedback);
+        var message = XmlSafe($"{ReportText.Points(c.Points)}/{ReportText.Points(c.MaxPoints)} points: {FirstLine(c.Feedback)}");
+        switch (c.Status)
+        {
+            case CheckStatuses.Failed:
+                element.Add(new XElement("failure", new XAttribute("message", message), new XAttribute("type", "failed"), feedback));
+                break;
+            case CheckStatuses.Error:
+                var type = ReportText.IsGraderFault(c) ? "grader-fault" : "submission-error";
+                element.Add(new XElement("error", new XAttribute("message", message), new XAttribute("type", type), feedback));
+                break;
+            case CheckStatuses.Skipped:
+                element.Add(new XElement("skipped", new XAttribute("message", XmlSafe(FirstLine(c.Feedback)))));
+                break;
+            default:
+                break;
+        }
+
+        return element;
+    }
+
+    private static string FirstLine(string text)
+    {
+        var i = text.IndexOf('\n', StringComparison.Ordinal);
+        return (i < 0 ? text : text[..i]).TrimEnd('\r');
+    }
+
+    // printk text and feedback may carry control characters XML 1.0 cannot represent at all.
+    private static string XmlSafe(string text) =>
+        string.Concat(text.Select(ch => ch is '\t' or '\n' or '\r' || (ch >= 0x20 && ch != 0xFFFE && ch != 0xFFFF) ? ch : '\uFFFD'));
+
+    private sealed class Utf8StringWriter : StringWriter
+    {
+        public override System.Text.Encoding Encoding => ReportText.Utf8;
+    }
+}
