@@ -18,6 +18,8 @@ internal static class CliApp
         {
             config.SetApplicationName("autograder");
             config.SetApplicationCulture(CultureInfo.InvariantCulture);
+            // An unknown option is a typo to report, not an argument to ignore.
+            config.UseStrictParsing();
             config.ConfigureConsole(output);
             config.CancellationExitCode(ExitCodes.Interrupted);
             // Errors that reach here happened before a command ran (parsing, validation): operator errors.

@@ -21,9 +21,9 @@ namespace Autograder.Submissions;
 /// <item>A folder holding both .c files and patches: when one of the .c files is the exercise's
 /// my-rng.c (or Canvas's renamed my-rng-N.c) the .c files are the submission; otherwise the patches are,
 /// and the loose .c files are taken to be the student's user-space test program or QEMU device.</item>
-/// <item>A folder without sources of its own that holds a kernel tree (drivers/misc/my-rng.c below it)
-/// is one submission made of that file, not a collection of kernel folders.</item>
-/// <item>Two submissions with the same id (a.c next to a.cs, or a/b.c next to a-b.c): the one whose
+/// <item>A folder without sources of its own that holds a kernel tree (drivers/misc/my-rng.c in it or in
+/// one of its sub-folders) is one submission made of that file, not a collection of kernel folders.</item>
+/// <item>Two submissions with the same id (a.c next to a.cs, or folder a/b next to a-b.c): the one whose
 /// relative path sorts first (ordinal) keeps the id, the others get -2, -3, ... skipping ids in use.</item>
 /// <item>The result is sorted by id (ordinal), so every run and every shard sees the same order.</item>
 /// </list>
@@ -203,10 +203,19 @@ internal static partial class SubmissionFinder
         return sources.Where(f => !drop.Contains(f)).ToList();
     }
 
+    /// <summary>drivers/misc/my-rng.c in the folder itself or one level down (a "linux/" or
+    /// "linux-6.1/" tree inside the student's folder).</summary>
     private static string? KernelTreeDriver(string folder)
     {
-        var candidate = Path.Combine(folder, "drivers", "misc", "my-rng.c");
-        return File.Exists(candidate) ? candidate : null;
+        foreach (var tree in SubFolders(folder).Prepend(folder))
+        {
+            var candidate = Path.Combine(tree, "drivers", "misc", "my-rng.c");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private static List<string> SourcesDirectlyIn(string folder) =>
