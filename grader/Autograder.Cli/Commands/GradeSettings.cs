@@ -1,0 +1,84 @@
+using System.ComponentModel;
+using Autograder.Submissions;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Autograder.Cli.Commands;
+
+internal sealed class GradeSettings : OutputSettings
+{
+    [CommandArgument(0, "<path>")]
+    [Description("A submission (.cs, .c, .patch, .diff file), a folder of submissions, or an LMS zip (one folder per student, or Canvas's flat layout).")]
+    public string Path { get; init; } = "";
+
+    [CommandOption("--rubric <FILE>")]
+    [Description("Rubric YAML (default: the built-in virt-101 rubric).")]
+    public string? Rubric { get; init; }
+
+    [CommandOption("-j|--jobs <N>")]
+    [Description("Submissions graded in parallel (default: the number of cores).")]
+    public int? Jobs { get; init; }
+
+    [CommandOption("--only <CHECKS>")]
+    [Description("Run only these check ids, comma-separated (e.g. rand,seed).")]
+    public string? Only { get; init; }
+
+    [CommandOption("--fail-under <PERCENT>")]
+    [Description("Exit 3 when any submission scores below this percent of its maximum (0-100).")]
+    public decimal? FailUnder { get; init; }
+
+    [CommandOption("--shard <I/N>")]
+    [Description("Grade only shard I of N (1-based): a stable share of the submissions, by a hash of their ids. Combine the shards with merge.")]
+    public string? Shard { get; init; }
+
+    [CommandOption("--visibility <WHO>")]
+    [Description("instructor (every check) or student (visible checks only).")]
+    [DefaultValue("instructor")]
+    public string Visibility { get; init; } = "instructor";
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed of the randomly drawn test cases, to replay a run (default: drawn and recorded in results.json).")]
+    public int? Seed { get; init; }
+
+    [CommandOption("--no-cache")]
+    [Description("Compile every submission afresh instead of reusing cached builds.")]
+    public bool NoCache { get; init; }
+
+    public Shard? ParsedShard => Shard is not null && Submissions.Shard.TryParse(Shard, out var shard, out _) ? shard : null;
+
+    public IReadOnlySet<string>? OnlyChecks =>
+        Only is null ? null : SplitList(Only).ToHashSet(StringComparer.Ordinal);
+
+    public override ValidationResult Validate()
+    {
+        var common = base.Validate();
+        if (!common.Successful)
+        {
+            return common;
+        }
+        return CommonGradingValidation.Validate(Path, Rubric) is { } error ? ValidationResult.Error(error)
+            : Jobs is < 1 ? ValidationResult.Error($"--jobs must be at least 1, got {Jobs}")
+            : FailUnder is < 0 or > 100 ? ValidationResult.Error($"--fail-under is a percent between 0 and 100, got {FailUnder}")
+            : Shard is not null && !Submissions.Shard.TryParse(Shard, out _, out var shardError) ? ValidationResult.Error(shardError)
+            : Visibility is not ("instructor" or "student") ? ValidationResult.Error($"--visibility must be instructor or student, got '{Visibility}'")
+            : Only is not null && OnlyChecks!.Count == 0 ? ValidationResult.Error("--only needs at least one check id")
+            : ValidationResult.Success();
+    }
+}
+
+/// <summary>Checks shared by the commands that grade.</summary>
+internal static class CommonGradingValidation
+{
+    public static string? Validate(string? path, string? rubric)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return "a path to grade is required";
+        }
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            return $"no such file or folder: {path}";
+        }
+        return rubric is not null && !File.Exists(rubric) ? $"--rubric: no such file: {rubric}" : null;
+    }
+}

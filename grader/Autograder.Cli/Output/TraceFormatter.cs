@@ -1,0 +1,42 @@
+using System.Globalization;
+using Autograder.Model;
+
+namespace Autograder.Cli.Output;
+
+/// <summary>One readable line per observed event, in the order ioctl -> MMIO -> user copies -> return.
+/// Calls and returns sit at the margin; what happened inside a call is indented under it.</summary>
+internal static class TraceFormatter
+{
+    public static string Line(TraceEvent e) => e.Kind switch
+    {
+        "call" => $"-> {e.Op}({CallArguments(e)})",
+        "return" => $"<- {e.Op} returned {Signed(e.Ret)}",
+        "mmio" => $"   mmio {e.Dir}{Bits(e.Size)} {Where(e)}{(e.Value is { } v ? " = " + Format.Hex(v) : "")}{Via(e)}",
+        "user" => $"   {(e.Dir == "to_user" ? "copy to user" : "copy from user")} {e.Size} bytes at {Hex(e.Address)}"
+                  + (e.NotCopied is > 0 ? $", {e.NotCopied} not copied" : "") + Via(e),
+        "ioremap" => $"   ioremap({Hex(e.Address)}, {e.Size}) = {Hex(e.Va)}",
+        "iounmap" => $"   iounmap({Hex(e.Va ?? e.Address)})",
+        "chrdev" => $"   {e.Op}_chrdev({e.Major}, \"{e.Text}\"){(e.Ret is { } r ? " = " + r.ToString(CultureInfo.InvariantCulture) : "")}",
+        "dmesg" => $"   dmesg{(e.Level is { } l ? $" <{l}>" : "")} {e.Text}",
+        "oops" => $"   OOPS: {e.Text}",
+        "note" => $"   note: {e.Text}",
+        _ => $"   {e.Kind}: {e.Text}",
+    };
+
+    private static string CallArguments(TraceEvent e) => e.Op switch
+    {
+        "ioctl" => $"cmd={(e.Cmd is { } c ? "0x" + c.ToString("x8", CultureInfo.InvariantCulture) : "?")}, arg={Hex(e.Arg)}",
+        _ => "",
+    };
+
+    private static string Where(TraceEvent e) =>
+        e.Offset is { } offset ? "+" + Format.Hex(offset) : Hex(e.Address);
+
+    private static string Bits(int? size) => size is { } s ? (s * 8).ToString(CultureInfo.InvariantCulture) : "";
+
+    private static string Via(TraceEvent e) => e.Api is null ? "" : $" ({e.Api})";
+
+    private static string Hex(ulong? value) => value is { } v ? Format.Hex(v) : "?";
+
+    private static string Signed(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "?";
+}

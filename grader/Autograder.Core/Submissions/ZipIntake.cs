@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using Autograder.Pipeline;
+
+namespace Autograder.Submissions;
+
+/// <summary>Limits an LMS zip must stay within; anything beyond is refused as a whole (an LMS export
+/// never comes near them, a zip bomb does).</summary>
+internal sealed record ZipLimits
+{
+    public long MaxTotalBytes { get; init; } = 200L * 1024 * 1024;
+    public long MaxEntryBytes { get; init; } = 20L * 1024 * 1024;
+    public int MaxEntries { get; init; } = 10_000;
+    /// <summary>Uncompressed/compressed above this is a bomb, for entries larger than <see cref="RatioFloorBytes"/>
+    /// (small, very repetitive files legitimately compress well).</summary>
+    public double MaxCompressionRatio { get; init; } = 200;
+    public long RatioFloorBytes { get; init; } = 1024 * 1024;
+
+    public static readonly ZipLimits Default = new();
+}
+
+/// <summary>An LMS zip extracted to a private temp folder; disposing deletes the folder.</summary>
+internal sealed class ExtractedZip : IDisposable
+{
+    public ExtractedZip(string tempDir, string root, IReadOnlyList<Submission> submissions)
+    {
+        TempDir = tempDir;
+        Root = root;
+        Submissions = submissions;
+    }
+
+    /// <summary>The temp folder everything was extracted into.</summary>
+    public string TempDir { get; }
+    /// <summary>The graded root (the temp folder, or the zip's single wrapper folder).</summary>
+    public string Root { get; }
+    public IReadOnlyList<Submission> Submissions { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(TempDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp folder must not turn a finished run into a failure.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// Reads a zip of submissions as LMSs export them, then applies <see cref="SubmissionFinder"/>:
+/// <list type="bullet">
+/// <item>one folder per student (Moodle, hand-made zips): kept as is; a zip whose top level is a single
+/// folder of folders is unwrapped, so ids are the students' folder names;</item>
+/// <item>Canvas's flat layout, files at the top level named <c>login_[LATE_]userid_submissionid_file</c>
+/// (e.g. <c>smithjohn_LATE_12345_67890_my-rng-1.c</c>): each such file moves to the folder named by its
+/// first field (<c>smithjohn/my-rng-1.c</c>), so a student's files form one submission with id
+/// <c>smithjohn</c>; when two files of one student share a name, the higher submission id wins.</item>
+/// </list>
+/// Safety: entries escaping the folder (zip-slip: "..", absolute paths) and sizes beyond
+/// <see cref="ZipLimits"/> (counted while inflating, since headers can lie) refuse the whole zip with an
+/// <see cref="OperatorException"/> naming it.
+/// </summary>
+internal static partial class ZipIntake
+{
+    public static bool IsZip(string path) =>
+        string.Equals(Path.GetExtension(path), ".zip", StringComparison.OrdinalIgnoreCase);
+
+    public static ExtractedZip Extract(string zipPath, ZipLimits? limits = null)
+    {
+        limits ??= ZipLimits.Default;
+        if (!File.Exists(zipPath))
+        {
+            throw new OperatorException($"no such file or folder: {zipPath}");
+        }
+        var temp = Directory.CreateTempSubdirectory("autograder-zip-").FullName;
+        try
+        {
+            ExtractAll(zipPath, temp, limits);
+            var root = Unwrap(temp);
+            return new ExtractedZip(temp, root, SubmissionFinder.Find(root));
+        }
+        catch
+        {
+            Directory.Delete(temp, recursive: true);
+            throw;
+        }
+    }
+
+    private static void ExtractAll(string zipPath, string dest, ZipLimits limits)
+    {
+        ZipArchive archive;
+        try
+        {
+            archive = ZipFile.OpenRead(zipPath);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new OperatorException($"{zipPath}: not a readable zip ({e.Message})");
+        }
+        using (archive)
+        {
+            var refuse = (string why) => new OperatorException($"{zipPath}: refused, {why}");
+            if (archive.Entries.Count > limits.MaxEntries)
+            {
+                throw refuse($"{archive.Entries.Count} entries (limit {limits.MaxEntries})");
+            }
+            var destRoot = Path.GetFullPath(dest) + Path.DirectorySeparatorChar;
+            var canvas = new Dictionary<string, long>(StringComparer.Ordinal);
+            long total = 0;
+            foreach (var entry in archive.Entries)
+            {
+                var name = entry.FullName.Replace('\\', '/');
+                if (name.Length == 0)
+                {
+                    continue;
+                }
+                if (name.StartsWith('/') || Path.IsPathRooted(name) || name.Split('/').Contains(".."))
+                {
+                    throw refuse($"entry '{entry.FullName}' points outside the extraction folder (zip-slip)");
+                }
+                if (name.EndsWith('/'))
+                {
+                    Directory.CreateDirectory(Inside(destRoot, name, refuse, entry.FullName));
+                    continue;
+                }
+                if (entry.Length > limits.MaxEntryBytes)
+                {
+                    throw refuse($"entry '{entry.FullName}' is {entry.Length} bytes (limit {limits.MaxEntryBytes})");
+                }
+                if (entry.Length > limits.RatioFloorBytes && entry.CompressedLength > 0
+                    && (double)entry.Length / entry.CompressedLength > limits.MaxCompressionRatio)
+                {
+                    throw refuse($"entry '{entry.FullName}' inflates {entry.Length / entry.CompressedLength}x (limit {limits.MaxCompressionRatio}x): a zip bomb?");
+                }
+
+                long? submissionId = null;
+                if (!name.Contains('/') && CanvasName().Match(name) is { Success: true } m)
+                {
+                    // Canvas flat layout: group by the student's login.
+                    var target = m.Groups["login"].Value + "/" + m.Groups["file"].Value;
+                    submissionId = long.Parse(m.Groups["sub"].Value, CultureInfo.InvariantCulture);
+                    if (canvas.TryGetValue(target, out var earlier) && earlier > submissionId)
+                    {
+                        continue;
+                    }
+                    canvas[target] = submissionId.Value;
+                    name = target;
+                }
+
+                var path = Inside(destRoot, name, refuse, entry.FullName);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                using var input = entry.Open();
+                using var output = File.Create(path);
+                var buffer = new byte[81920];
+                long written = 0;
+                int read;
+                while ((read = input.Read(buffer)) > 0)
+                {
+                    written += read;
+                    total += read;
+                    if (written > limits.MaxEntryBytes)
+                    {
+                        throw refuse($"entry '{entry.FullName}' inflates beyond {limits.MaxEntryBytes} bytes");
+                    }
+                    if (total > limits.MaxTotalBytes)
+                    {
+                        throw refuse($"its contents exceed {limits.MaxTotalBytes} bytes uncompressed");
+                    }
+                    output.Write(buffer, 0, read);
+                }
+            }
+        }
+    }
+
+    private static string Inside(string destRoot, string name, Func<string, OperatorException> refuse, string original)
+    {
+        var full = Path.GetFullPath(Path.Combine(destRoot, name));
+        if (!full.StartsWith(destRoot, StringComparison.Ordinal) && full + Path.DirectorySeparatorChar != destRoot)
+        {
+            throw refuse($"entry '{original}' points outside the extraction folder (zip-slip)");
+        }
+        return full;
+    }
+
+    /// <summary>A zip holding one folder that holds only folders is a wrapper ("submissions/alice/..."):
+    /// grade from inside it so ids are the students' folder names.</summary>
+    private static string Unwrap(string root)
+    {
+        static bool Visible(string p) => !Path.GetFileName(p).StartsWith('.') && Path.GetFileName(p) != "__MACOSX";
+        var files = Directory.EnumerateFiles(root).Where(Visible).ToList();
+        var dirs = Directory.EnumerateDirectories(root).Where(Visible).ToList();
+        if (files.Count == 0 && dirs.Count == 1)
+        {
+            var inner = dirs[0];
+            var innerHasFiles = Directory.EnumerateFiles(inner).Any(Visible);
+            if (!innerHasFiles && Directory.EnumerateDirectories(inner).Any(Visible))
+            {
+                return inner;
+            }
+        }
+        return root;
+    }
+
+    [GeneratedRegex(@"^(?<login>[A-Za-z0-9.\-]+)_(?:LATE_)?(?<user>\d+)_(?<sub>\d+)_(?<file>[^/]+)$")]
+    private static partial Regex CanvasName();
+}

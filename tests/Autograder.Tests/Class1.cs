@@ -1,6 +1,0 @@
-﻿namespace Autograder.Tests;
-
-public class Class1
-{
-
-}

@@ -1,0 +1,179 @@
+using System.IO.Compression;
+using Autograder.Pipeline;
+using Autograder.Submissions;
+
+namespace Autograder.Tests.Submissions;
+
+public class ZipIntakeTests
+{
+    private TempTree _tree = null!;
+    private int _zips;
+
+    [SetUp]
+    public void SetUp() => _tree = new TempTree();
+
+    [TearDown]
+    public void TearDown() => _tree.Dispose();
+
+    /// <summary>Builds a zip at test time: entry name -> content (bytes or text).</summary>
+    private string Zip(params (string Name, object Content)[] entries)
+    {
+        var path = _tree[$"upload-{++_zips}.zip"];
+        using var archive = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (name, content) in entries)
+        {
+            var entry = archive.CreateEntry(name, CompressionLevel.Optimal);
+            using var stream = entry.Open();
+            var bytes = content as byte[] ?? System.Text.Encoding.UTF8.GetBytes((string)content);
+            stream.Write(bytes);
+        }
+        return path;
+    }
+
+    [Test]
+    public void One_folder_per_student_gives_one_submission_each()
+    {
+        var zip = Zip(("alice/my-rng.c", "int x;"), ("alice/README.md", "hi"), ("bob/Driver.cs", "class D {}"), ("bob/Ioctl.cs", "class I {}"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => s.Id), Is.EqualTo(new[] { "alice", "bob" }));
+        Assert.That(extracted.Submissions[1].Files, Has.Count.EqualTo(2));
+        Assert.That(File.ReadAllText(extracted.Submissions[0].Files[0]), Is.EqualTo("int x;"));
+    }
+
+    [Test]
+    public void A_single_wrapper_folder_is_unwrapped_so_ids_are_the_student_folders()
+    {
+        var zip = Zip(("submissions/alice/my-rng.c", "a"), ("submissions/bob/my-rng.c", "b"), ("__MACOSX/submissions/._alice", "junk"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => s.Id), Is.EqualTo(new[] { "alice", "bob" }));
+    }
+
+    [Test]
+    public void A_zip_of_one_students_folder_is_that_student()
+    {
+        var zip = Zip(("alice/my-rng.c", "a"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => s.Id), Is.EqualTo(new[] { "alice" }));
+    }
+
+    [Test]
+    public void Canvas_flat_names_are_grouped_by_student_login()
+    {
+        var zip = Zip(
+            ("smithjohn_12345_67890_my-rng.c", "john"),
+            ("smithjohn_12345_67890_helper.c", "john helper"),
+            ("doejane_LATE_23456_78901_my-rng-1.c", "jane"),
+            ("roe_34567_89012_linux.patch", "patch"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => s.Id), Is.EqualTo(new[] { "doejane", "roe", "smithjohn" }));
+        var john = extracted.Submissions[2];
+        Assert.That(john.Files.Select(Path.GetFileName), Is.EqualTo(new[] { "helper.c", "my-rng.c" }));
+        Assert.That(File.ReadAllText(extracted.Submissions[0].Files[0]), Is.EqualTo("jane"));
+    }
+
+    [Test]
+    public void Canvas_resubmissions_of_one_file_keep_the_latest_submission_id()
+    {
+        var zip = Zip(("smithjohn_12345_90000_my-rng.c", "new"), ("smithjohn_12345_10000_my-rng.c", "old"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(File.ReadAllText(extracted.Submissions.Single().Files.Single()), Is.EqualTo("new"));
+    }
+
+    [TestCase("../evil.c")]
+    [TestCase("alice/../../evil.c")]
+    [TestCase("/tmp/evil.c")]
+    [TestCase("..\\evil.c")]
+    public void Zip_slip_refuses_the_whole_zip(string name)
+    {
+        var zip = Zip(("alice/my-rng.c", "ok"), (name, "pwned"));
+
+        var e = Assert.Throws<OperatorException>(() => ZipIntake.Extract(zip));
+
+        Assert.That(e.Message, Does.StartWith(zip).And.Contain("zip-slip"));
+        Assert.That(File.Exists(Path.Combine(Path.GetTempPath(), "evil.c")), Is.False);
+        Assert.That(File.Exists(_tree["evil.c"]), Is.False);
+    }
+
+    [Test]
+    public void A_compression_bomb_is_refused()
+    {
+        // 30 MiB of zeros compress to ~30 KiB: generated here, never committed.
+        var zip = Zip(("alice/my-rng.c", new byte[30 * 1024 * 1024]));
+
+        var e = Assert.Throws<OperatorException>(() => ZipIntake.Extract(zip));
+
+        Assert.That(e.Message, Does.StartWith(zip).And.Contain("refused"));
+    }
+
+    [Test]
+    public void An_entry_over_the_size_limit_is_refused_even_when_it_compresses_badly()
+    {
+        var random = new byte[64 * 1024];
+        new Random(1).NextBytes(random);
+        var zip = Zip(("alice/my-rng.c", random));
+
+        var e = Assert.Throws<OperatorException>(() => ZipIntake.Extract(zip, new ZipLimits { MaxEntryBytes = 32 * 1024 }));
+
+        Assert.That(e.Message, Does.Contain("alice/my-rng.c").And.Contain("32768"));
+    }
+
+    [Test]
+    public void The_total_size_limit_is_counted_while_inflating()
+    {
+        var random = new byte[40 * 1024];
+        new Random(2).NextBytes(random);
+        var zip = Zip(("a/x.c", random), ("b/x.c", random), ("c/x.c", random));
+
+        var e = Assert.Throws<OperatorException>(() => ZipIntake.Extract(zip, new ZipLimits { MaxTotalBytes = 100 * 1024 }));
+
+        Assert.That(e.Message, Does.Contain("exceed 102400 bytes"));
+    }
+
+    [Test]
+    public void Too_many_entries_are_refused()
+    {
+        var zip = Zip(Enumerable.Range(0, 11).Select(i => ($"s{i}/my-rng.c", (object)"x")).ToArray());
+
+        var e = Assert.Throws<OperatorException>(() => ZipIntake.Extract(zip, new ZipLimits { MaxEntries = 10 }));
+
+        Assert.That(e.Message, Does.Contain("11 entries (limit 10)"));
+    }
+
+    [Test]
+    public void A_file_that_is_not_a_zip_is_an_operator_error()
+    {
+        var path = _tree.File("fake.zip", "not a zip at all");
+
+        var e = Assert.Throws<OperatorException>(() => ZipIntake.Extract(path));
+
+        Assert.That(e.Message, Does.StartWith(path).And.Contain("not a readable zip"));
+    }
+
+    [Test]
+    public void Disposing_deletes_the_extracted_files_and_a_refused_zip_leaves_none()
+    {
+        var zip = Zip(("alice/my-rng.c", "a"));
+        string temp;
+        using (var extracted = ZipIntake.Extract(zip))
+        {
+            temp = extracted.TempDir;
+            Assert.That(Directory.Exists(temp), Is.True);
+        }
+        Assert.That(Directory.Exists(temp), Is.False);
+
+        var before = Directory.GetDirectories(Path.GetTempPath(), "autograder-zip-*").Length;
+        var bad = Zip(("alice/my-rng.c", "a"), ("../evil.c", "x"));
+        Assert.Throws<OperatorException>(() => ZipIntake.Extract(bad));
+        Assert.That(Directory.GetDirectories(Path.GetTempPath(), "autograder-zip-*"), Has.Length.EqualTo(before));
+    }
+}
