@@ -257,10 +257,12 @@ internal sealed partial class CCompiler : IDisposable
             return result;
         }
 
+        // gcc prints the JSON array, then plain lines such as "compilation terminated.": read one value.
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(stderr[start..]);
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(stderr[start..]));
+            document = JsonDocument.ParseValue(ref reader);
         }
         catch (JsonException)
         {

@@ -65,8 +65,11 @@
 #define __stringify(x...) __stringify_1(x)
 #define __same_type(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 #define BUILD_BUG_ON_ZERO(e) ((int)(sizeof(struct { int:(-!!(e)); })))
-#define BUILD_BUG_ON(cond) _Static_assert(!(cond), "BUILD_BUG_ON failed: " #cond)
-#define BUILD_BUG_ON_MSG(cond, msg) _Static_assert(!(cond), msg)
+/* As the kernel's: checked after constant folding (so _IOR() values qualify), not by the parser. */
+#define BUILD_BUG_ON_MSG(cond, msg) do { \
+	extern void __ag_build_bug(void) __attribute__((__error__(msg))); \
+	if (cond) __ag_build_bug(); } while (0)
+#define BUILD_BUG_ON(cond) BUILD_BUG_ON_MSG(cond, "BUILD_BUG_ON failed: " #cond)
 #define static_assert(expr, ...) _Static_assert(expr, #expr)
 
 /* ---- types.h ------------------------------------------------------------------------------- */
