@@ -232,7 +232,8 @@ internal sealed class NativeToolchain
                 .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 .Where(parts => parts.Length >= 2 && parts[1].Length == 1 && char.IsUpper(parts[1][0]) && !parts[0].EndsWith(':'))
                 .Select(parts => parts[0])
-                .Where(name => name != "main")
+                // main and the host's ag_* plumbing are ours, not kernel functions a driver may call.
+                .Where(name => name != "main" && !name.StartsWith("ag_", StringComparison.Ordinal))
                 .Distinct()
                 .Order(StringComparer.Ordinal);
             File.WriteAllLines(Path.Combine(lib, "exports.txt"), exports);

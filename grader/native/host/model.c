@@ -815,20 +815,30 @@ void pci_unregister_driver(struct pci_driver *drv)
 
 extern initcall_t __ag_initcall __attribute__((__weak__));
 extern exitcall_t __ag_exitcall __attribute__((__weak__));
+/* Old-style loadable modules name their entry points init_module/cleanup_module instead of using
+ * module_init/module_exit; <ag/kernel.h> renames them so libc's init_module() can never stand in. */
+extern int init_module(void) __attribute__((__weak__));
+extern void cleanup_module(void) __attribute__((__weak__));
 
 int ag_model_init(long long *ret)
 {
-	if (!&__ag_initcall || !__ag_initcall)
+	if (&__ag_initcall && __ag_initcall)
+		*ret = __ag_initcall();
+	else if (init_module)
+		*ret = init_module();
+	else
 		return AG_RESULT_MISSING;
-	*ret = __ag_initcall();
 	return AG_RESULT_OK;
 }
 
 int ag_model_exit(void)
 {
-	if (!&__ag_exitcall || !__ag_exitcall)
+	if (&__ag_exitcall && __ag_exitcall)
+		__ag_exitcall();
+	else if (cleanup_module)
+		cleanup_module();
+	else
 		return AG_RESULT_MISSING;
-	__ag_exitcall();
 	return AG_RESULT_OK;
 }
 

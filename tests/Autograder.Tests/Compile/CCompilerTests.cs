@@ -203,4 +203,21 @@ public sealed class CCompilerTests
         Assert.That(File.Exists(toolchain.LaunchPath), Is.True);
         Assert.That(File.Exists(toolchain.ModelLibrary), Is.True);
     }
+
+    [Test]
+    public void Hostile_exit_call_fails_the_build()
+    {
+        var build = Compile(NativeTestSupport.Example("hostile/c/exit-call").Text);
+
+        Assert.That(build.Success, Is.False);
+        Assert.That(build.Diagnostics.Single(d => d.Severity == "error").Message, Is.EqualTo("exit is not a kernel function (drivers cannot call libc)"));
+    }
+
+    [Test]
+    public void Host_plumbing_is_not_callable_by_a_driver()
+    {
+        var build = Compile("void ag_send(void);\n" + Reference.Replace("return 0;\n}\n\nstatic void __exit", "ag_send();\n\treturn 0;\n}\n\nstatic void __exit", StringComparison.Ordinal));
+
+        Assert.That(build.Diagnostics.Select(d => d.Message), Has.Some.EqualTo("ag_send is not a kernel function (drivers cannot call libc)"));
+    }
 }

@@ -254,4 +254,76 @@ public sealed class NativeHostTests
         grader.CloseChannel();
         Assert.That(grader.WaitForExit(), Is.Zero);
     }
+
+    [Test]
+    public void Sandboxed_host_runs_as_nobody_with_seccomp_and_its_own_namespaces()
+    {
+        if (!IsRoot)
+        {
+            Assert.Ignore("the uid drop and namespaces need root");
+        }
+
+        var build = NativeTestSupport.BuildExample("c/reference");
+        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        grader.ReadReady();
+
+        var status = File.ReadAllLines($"/proc/{grader.Pid}/status");
+        Assert.That(status, Has.Some.Matches<string>(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1).All(v => v == "65534")));
+        Assert.That(status, Has.Some.EqualTo("NoNewPrivs:\t1"));
+        Assert.That(status, Has.Some.EqualTo("Seccomp:\t2"));
+        Assert.That(Directory.GetFiles($"/proc/{grader.Pid}/fd").Select(Path.GetFileName), Is.EquivalentTo(new[] { "0", "1", "2", "3", "4" }));
+        var ourNet = new FileInfo("/proc/self/ns/net").LinkTarget;
+        var hostNet = new FileInfo($"/proc/{grader.Pid}/ns/net").LinkTarget;
+        Assert.That(hostNet, Is.Not.EqualTo(ourNet), "a private network namespace");
+        var limits = File.ReadAllText($"/proc/{grader.Pid}/limits");
+        Assert.That(limits, Does.Match(@"Max open files\s+16\s+16"));
+        Assert.That(limits, Does.Match(@"Max file size\s+0\s+0"));
+    }
+
+    [Test]
+    public void Oops_reply_from_the_grader_ends_the_host_at_once()
+    {
+        var build = NativeTestSupport.BuildExample("c/reference");
+        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true) { OopsOn = Msg.MmioRead };
+
+        grader.ReadReady();
+        grader.Init();
+        Assert.That(grader.Ioctl(250, Rand, UserAddress).Eof, Is.True, "nothing more after an oops");
+        Assert.That(grader.WaitForExit(), Is.EqualTo(86));
+    }
+
+    [Test]
+    public void Unknown_command_is_a_host_error_and_missing_entry_points_are_missing()
+    {
+        var build = NativeTestSupport.Compiler.Compile("no-init", [("my-rng.c", "#include <linux/module.h>\nint x;\n")]);
+        Assert.That(build.Success, Is.True);
+        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+
+        grader.ReadReady();
+        Assert.That(grader.Raw(Msg.LoadAssembly).Status, Is.EqualTo(ResultStatus.HostError));
+        Assert.That(grader.Init().Status, Is.EqualTo(ResultStatus.Missing));
+        Assert.That(grader.Exit().Status, Is.EqualTo(ResultStatus.Missing));
+        Assert.That(grader.Ioctl(250, Rand, 0).Status, Is.EqualTo(ResultStatus.Missing));
+    }
+
+    [Test]
+    public void Old_style_init_module_and_cleanup_module_are_the_entry_points()
+    {
+        NativeTestSupport.RequireGcc();
+        const string Driver = """
+            #include <linux/module.h>
+            #include <linux/kernel.h>
+            int init_module(void) { printk(KERN_INFO "old style\n"); return 7; }
+            void cleanup_module(void) { printk(KERN_INFO "bye\n"); }
+            MODULE_LICENSE("GPL");
+            """;
+        var build = NativeTestSupport.Compiler.Compile("old-style", [("my-rng.c", Driver)]);
+        Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
+        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+
+        grader.ReadReady();
+        Assert.That(grader.Init().Value, Is.EqualTo(7));
+        Assert.That(grader.Exit().Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Calls.Select(c => c.Text), Is.EqualTo(new[] { "\u00016old style\n", "\u00016bye\n" }));
+    }
 }

@@ -110,6 +110,11 @@ internal sealed class FakeGrader : IDisposable
     }
 
     public uint UserValue { get; set; } = 42;
+
+    /// <summary>Kernel calls of this type are answered with ReplyStatus.Oops.</summary>
+    public Msg? OopsOn { get; set; }
+
+    public int Pid => _process.Id;
     public long RegisterResult { get; set; }
     public List<KernelCall> Calls { get; } = [];
     public Task<string> Stderr { get; }
@@ -126,6 +131,7 @@ internal sealed class FakeGrader : IDisposable
     public CommandOutcome Exit() => Command(w => w.Start(Msg.Exit));
     public CommandOutcome End() => Command(w => w.Start(Msg.End));
     public CommandOutcome Ioctl(uint major, uint cmd, ulong arg) => Command(w => w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg));
+    public CommandOutcome Raw(Msg type) => Command(w => w.Start(type));
 
     /// <summary>Closes the grader-to-host pipe, as a grader that goes away does.</summary>
     public void CloseChannel() => _toHost.Dispose();
@@ -288,6 +294,7 @@ internal sealed class FakeGrader : IDisposable
                 break;
         }
 
-        _writer.Start(Msg.Reply).U8((byte)ReplyStatus.Ok).U64(a).U64(b).Blob(blob).SendTo(_toHost);
+        var status = _reader.Type == OopsOn ? ReplyStatus.Oops : ReplyStatus.Ok;
+        _writer.Start(Msg.Reply).U8((byte)status).U64(a).U64(b).Blob(blob).SendTo(_toHost);
     }
 }

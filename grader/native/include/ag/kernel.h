@@ -445,6 +445,10 @@ typedef void (*exitcall_t)(void);
  * module_init in one file is a redefinition error, as it is for a kernel module. */
 #define module_init(initfn) initcall_t __ag_initcall = (initfn)
 #define module_exit(exitfn) exitcall_t __ag_exitcall = (exitfn)
+#define init_module __ag_init_module
+#define cleanup_module __ag_cleanup_module
+int init_module(void);
+void cleanup_module(void);
 #define __initcall(fn) module_init(fn)
 #define __exitcall(fn) module_exit(fn)
 #define early_initcall(fn) module_init(fn)
