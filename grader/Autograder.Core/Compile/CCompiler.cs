@@ -29,9 +29,12 @@ internal sealed partial class CCompiler : IDisposable
 
     private static readonly string[] KernelCFlags =
     [
+        // The top-level kernel Makefile's flags (6.x) that decide what compiles and what it means.
         "-std=gnu11", "-Wall", "-O2", "-nostdinc", "-ffreestanding", "-fno-common", "-fno-strict-aliasing",
-        "-fno-delete-null-pointer-checks", "-funsigned-char", "-Wstrict-prototypes",
+        "-fno-strict-overflow", "-fno-delete-null-pointer-checks", "-funsigned-char", "-Wstrict-prototypes",
         "-Werror=implicit-function-declaration", "-Werror=implicit-int", "-Werror=return-type",
+        "-Werror=incompatible-pointer-types", "-Werror=designated-init", "-Werror=date-time",
+        "-Wno-pointer-sign", "-Wno-unused-but-set-variable", "-Wno-unused-const-variable",
         "-fdiagnostics-format=json", "-fno-diagnostics-color",
     ];
 
