@@ -147,7 +147,7 @@ internal sealed partial class CCompiler : IDisposable
         }
 
         var exe = Path.Combine(work, "driver-host");
-        var link = NativeProcess.Run(_toolchain.Gcc, [.. objects, _toolchain.ModelLibrary, "-o", exe], work);
+        var link = NativeProcess.Run(_toolchain.Gcc, [.. objects, _toolchain.ModelLibrary, "-Wl,-z,relro,-z,now", "-o", exe], work);
         if (link.ExitCode != 0)
         {
             foreach (var line in link.Stderr.Split('\n').Where(l => l.Contains("error", StringComparison.Ordinal) || l.Contains("multiple definition", StringComparison.Ordinal)).Take(10))
@@ -459,7 +459,7 @@ internal sealed partial class CCompiler : IDisposable
     [GeneratedRegex(@"^(\S+\.h): No such file or directory")]
     private static partial Regex MissingHeader();
 
-    [GeneratedRegex(@"^\s*(#|%:)\s*include(_next)?\b(?<target>.*)$")]
+    [GeneratedRegex(@"^\s*(#|%:)\s*(include(_next)?|import)\b(?<target>.*)$")]
     private static partial Regex IncludeDirective();
 
     [GeneratedRegex(@"\.incbin\b|\.include\b|GCC\s+dependency")]

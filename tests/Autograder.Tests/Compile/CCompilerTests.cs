@@ -129,6 +129,8 @@ public sealed class CCompilerTests
     [TestCase("# /* hidden */ include </etc/shadow>\n")]
     [TestCase("__asm__(\".incbin \\\"/etc/shadow\\\"\");\n")]
     [TestCase("#pragma GCC dependency \"/etc/shadow\"\n")]
+    [TestCase("#import \"/etc/shadow\"\n")]
+    [TestCase("#inc\\\nlude \"/etc/shadow\"\n")]
     public void Source_that_would_read_files_outside_the_submission_is_refused(string prefix)
     {
         var build = Compile(prefix + Reference);
