@@ -74,4 +74,34 @@ public sealed class PatchExtractorTests
         Assert.That(PatchExtractor.ExtractMyRng("hello", out var problem), Is.Null);
         Assert.That(problem, Does.Contain("holds no unified diff"));
     }
+
+    [Test]
+    public void Series_that_creates_then_changes_the_file_yields_the_final_content()
+    {
+        const string Patch = "--- /dev/null\n+++ b/drivers/misc/my-rng.c\n@@ -0,0 +1,4 @@\n+a\n+b\n+c\n+d\n"
+            + "-- \n2.39.2\n\nFrom 1 Mon Sep 17 00:00:00 2001\nSubject: [PATCH 2/2] fix\n---\n"
+            + "--- a/drivers/misc/my-rng.c\n+++ b/drivers/misc/my-rng.c\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n@@ -4 +4,2 @@\n d\n+e\n";
+
+        Assert.That(PatchExtractor.ExtractMyRng(Patch, out var problem), Is.EqualTo("a\nB\nc\nd\ne\n"));
+        Assert.That(problem, Is.Null);
+    }
+
+    [Test]
+    public void Later_change_that_does_not_apply_is_reported()
+    {
+        const string Patch = "--- /dev/null\n+++ b/drivers/misc/my-rng.c\n@@ -0,0 +1,2 @@\n+a\n+b\n"
+            + "--- a/drivers/misc/my-rng.c\n+++ b/drivers/misc/my-rng.c\n@@ -1,2 +1,2 @@\n x\n-b\n+B\n";
+
+        Assert.That(PatchExtractor.ExtractMyRng(Patch, out var problem), Is.Null);
+        Assert.That(problem, Does.Contain("does not apply"));
+    }
+
+    [Test]
+    public void Deleting_the_file_is_reported()
+    {
+        const string Patch = "--- a/drivers/misc/my-rng.c\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n";
+
+        Assert.That(PatchExtractor.ExtractMyRng(Patch, out var problem), Is.Null);
+        Assert.That(problem, Is.EqualTo("the patch deletes drivers/misc/my-rng.c"));
+    }
 }
