@@ -349,7 +349,7 @@ internal sealed partial class CCompiler : IDisposable
     // Refuses what would make gcc (running as the grader) read files outside the submission and
     // show them in diagnostics or bake them into the object: absolute or ../ includes, include
     // names built by macros, the dependency pragma and the assembler's .incbin/.include.
-    private static IEnumerable<Diagnostic> GuardSource(string relative, string text)
+    internal static IEnumerable<Diagnostic> GuardSource(string relative, string text)
     {
         var spliced = text.Replace("\\\r\n", "", StringComparison.Ordinal).Replace("\\\n", "", StringComparison.Ordinal);
         var lines = StripComments(spliced).Split('\n');
