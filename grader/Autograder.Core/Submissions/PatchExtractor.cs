@@ -34,7 +34,7 @@ internal static class PatchExtractor
             var oldPath = PathOf(lines[i][4..]);
             var newPath = PathOf(lines[i + 1][4..]);
             var path = newPath == "/dev/null" ? oldPath : newPath;
-            touched.Add(path);
+            touched.Add(path.StartsWith("a/", StringComparison.Ordinal) || path.StartsWith("b/", StringComparison.Ordinal) ? path[2..] : path);
             i += 2;
             var hunks = ReadHunks(lines, ref i);
             i--;

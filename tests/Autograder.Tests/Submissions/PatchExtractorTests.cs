@@ -56,7 +56,7 @@ public sealed class PatchExtractorTests
             + "--- /dev/null\n+++ b/drivers/misc/other.c\n@@ -0,0 +1 @@\n+int y;\n";
 
         Assert.That(PatchExtractor.ExtractMyRng(Patch, out var problem), Is.Null);
-        Assert.That(problem, Is.EqualTo("the patch does not create drivers/misc/my-rng.c (it touches: b/drivers/misc/Makefile, b/drivers/misc/other.c)"));
+        Assert.That(problem, Is.EqualTo("the patch does not create drivers/misc/my-rng.c (it touches: drivers/misc/Makefile, drivers/misc/other.c)"));
     }
 
     [Test]
