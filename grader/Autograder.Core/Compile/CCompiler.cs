@@ -1,0 +1,467 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Autograder.Model;
+
+namespace Autograder.Compile;
+
+/// <summary>
+/// The outcome of building a C submission. <see cref="GraderGap"/> is set when the build failed
+/// for want of something in our kernel model (a real kernel function or header we lack, or no
+/// gcc): the grader's fault, costing the student nothing. Otherwise a failure is the student's,
+/// explained by the error <see cref="Diagnostics"/>; warnings are kept either way.
+/// </summary>
+internal sealed record CBuild(bool Success, string? ExecutablePath, IReadOnlyList<Diagnostic> Diagnostics, string? GraderGap)
+{
+    /// <summary>The build's private directory (holds the executable until deleted).</summary>
+    public string? WorkDir { get; init; }
+}
+
+/// <summary>
+/// Compiles a student's my-rng.c as the kernel's build does (gnu11, -Wall, freestanding against
+/// our headers only, implicit declarations are errors), checks the object's undefined symbols
+/// against the kernel model, and links it with the model into one host executable.
+/// Thread-safe: each call works in its own directory under the work root. Executables stay until
+/// <see cref="Delete"/> or <see cref="Dispose"/> (which removes the whole work root).
+/// </summary>
+internal sealed partial class CCompiler : IDisposable
+{
+    private const int MaxDiagnostics = 50;
+
+    private static readonly string[] KernelCFlags =
+    [
+        // The top-level kernel Makefile's flags (6.x) that decide what compiles and what it means.
+        "-std=gnu11", "-Wall", "-O2", "-nostdinc", "-ffreestanding", "-fno-common", "-fno-strict-aliasing",
+        "-fno-strict-overflow", "-fno-delete-null-pointer-checks", "-funsigned-char", "-Wstrict-prototypes",
+        "-Werror=implicit-function-declaration", "-Werror=implicit-int", "-Werror=return-type",
+        "-Werror=incompatible-pointer-types", "-Werror=designated-init", "-Werror=date-time",
+        "-Wno-pointer-sign", "-Wno-unused-but-set-variable", "-Wno-unused-const-variable",
+        "-fdiagnostics-format=json", "-fno-diagnostics-color",
+    ];
+
+    private readonly NativeToolchain? _toolchain;
+    private readonly string? _problem;
+    private readonly string _workRoot;
+
+    /// <summary>Uses the process-wide toolchain; workRoot defaults to a fresh world-readable temp directory.</summary>
+    public CCompiler(string? workRoot = null)
+        : this(NativeToolchain.Shared, workRoot)
+    {
+    }
+
+    public CCompiler((NativeToolchain? Toolchain, string? Problem) toolchain, string? workRoot = null)
+    {
+        _toolchain = toolchain.Toolchain;
+        _problem = toolchain.Problem;
+        _workRoot = workRoot ?? Path.Combine(Path.GetTempPath(), $"autograder-c-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+    }
+
+    /// <summary>Why C cannot be compiled on this machine (e.g. no gcc), or null.</summary>
+    public string? Unavailable => _toolchain is null ? _problem ?? NativeToolchain.MissingGcc : null;
+
+    public CBuild Compile(string submissionId, IReadOnlyList<(string Path, string Text)> sources)
+    {
+        if (_toolchain is null)
+        {
+            return new CBuild(false, null, [], Unavailable);
+        }
+
+        var diagnostics = new List<Diagnostic>();
+        var files = new List<(string Relative, string Text)>();
+        foreach (var (path, text) in sources)
+        {
+            var relative = SafeRelative(path);
+            if (relative is null)
+            {
+                return new CBuild(false, null, [new Diagnostic("error", path, 0, 0, "a source path must be relative and stay inside the submission")], null);
+            }
+
+            files.Add((relative, text));
+            diagnostics.AddRange(GuardSource(relative, text));
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new CBuild(false, null, diagnostics, null);
+        }
+
+        var work = Path.Combine(_workRoot, Sanitize(submissionId) + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var src = Path.Combine(work, "src");
+        NativeToolchain.CreateDirectory(_workRoot);
+        NativeToolchain.CreateDirectory(src);
+        foreach (var (relative, text) in files)
+        {
+            var full = Path.Combine(src, relative);
+            NativeToolchain.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, text);
+        }
+
+        var objects = new List<string>();
+        string? gap = null;
+        var failed = false;
+        var units = files.Where(f => f.Relative.EndsWith(".c", StringComparison.Ordinal)).ToList();
+        if (units.Count == 0)
+        {
+            return new CBuild(false, null, [new Diagnostic("error", files.Count > 0 ? files[0].Relative : "", 0, 0, "the submission has no .c file")], null) { WorkDir = work };
+        }
+
+        for (var i = 0; i < units.Count; i++)
+        {
+            var obj = Path.Combine(work, $"unit{i}.o");
+            var run = NativeProcess.Run(_toolchain.Gcc, [.. KernelCFlags, "-isystem", _toolchain.IncludeDir, "-c", units[i].Relative, "-o", obj], src);
+            if (run.TimedOut)
+            {
+                diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "the compiler did not finish within 60 s"));
+                failed = true;
+                continue;
+            }
+
+            var parsed = ParseGccJson(run.Stderr, files, _toolchain, ref gap);
+            diagnostics.AddRange(parsed);
+            if (run.ExitCode != 0)
+            {
+                failed = true;
+                if (!parsed.Any(d => d.Severity == "error") && gap is null)
+                {
+                    diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "gcc failed: " + Cap(run.Stderr.Trim(), 2000)));
+                }
+
+                continue;
+            }
+
+            objects.Add(obj);
+            gap ??= CheckSymbols(obj, units[i], diagnostics);
+            if (diagnostics.Any(d => d.Severity == "error"))
+            {
+                failed = true;
+            }
+        }
+
+        if (gap is not null)
+        {
+            return new CBuild(false, null, Limit(diagnostics), gap) { WorkDir = work };
+        }
+
+        if (failed)
+        {
+            return new CBuild(false, null, Limit(diagnostics), null) { WorkDir = work };
+        }
+
+        var exe = Path.Combine(work, "driver-host");
+        var link = NativeProcess.Run(_toolchain.Gcc, [.. objects, _toolchain.ModelLibrary, "-Wl,-z,relro,-z,now", "-o", exe], work);
+        if (link.ExitCode != 0)
+        {
+            foreach (var line in link.Stderr.Split('\n').Where(l => l.Contains("error", StringComparison.Ordinal) || l.Contains("multiple definition", StringComparison.Ordinal)).Take(10))
+            {
+                diagnostics.Add(new Diagnostic("error", units[0].Relative, 0, 0, "link: " + LinkerMessage(line)));
+            }
+
+            if (!diagnostics.Any(d => d.Severity == "error"))
+            {
+                diagnostics.Add(new Diagnostic("error", units[0].Relative, 0, 0, "link failed: " + Cap(link.Stderr.Trim(), 2000)));
+            }
+
+            return new CBuild(false, null, Limit(diagnostics), null) { WorkDir = work };
+        }
+
+        // Hosts run as nobody: the executable and the directories above it must be reachable.
+        NativeToolchain.SetMode(exe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        foreach (var obj in objects)
+        {
+            File.Delete(obj);
+        }
+
+        Directory.Delete(src, recursive: true);
+        return new CBuild(true, exe, Limit(diagnostics), null) { WorkDir = work };
+    }
+
+    /// <summary>Removes one build's directory (its executable included).</summary>
+    public static void Delete(CBuild build)
+    {
+        if (build.WorkDir is not null && Directory.Exists(build.WorkDir))
+        {
+            Directory.Delete(build.WorkDir, recursive: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (Directory.Exists(_workRoot))
+            {
+                Directory.Delete(_workRoot, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A host still running from it; the temp directory is the OS's to clean.
+        }
+    }
+
+    // Undefined symbols must all be the model's. A real kernel export we lack is our gap; anything
+    // else is not something a driver can call.
+    private string? CheckSymbols(string obj, (string Relative, string Text) unit, List<Diagnostic> diagnostics)
+    {
+        var nm = NativeProcess.Run(_toolchain!.Nm, ["-u", "--format=posix", obj]);
+        if (nm.ExitCode != 0)
+        {
+            return $"nm failed on the compiled driver: {Cap(nm.Stderr.Trim(), 500)}";
+        }
+
+        string? gap = null;
+        foreach (var line in nm.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+            if (_toolchain.ModelExports.Contains(name) || name.StartsWith("_GLOBAL_OFFSET_TABLE_", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var (lineNo, column) = FindCall(unit.Text, name);
+            if (name == "__invalid_size_argument_for_IOC")
+            {
+                diagnostics.Add(new Diagnostic("error", unit.Relative, lineNo, column,
+                    "an _IOR/_IOW/_IOWR size argument is not a type the kernel accepts: pass the type, e.g. _IOR('q', 1, unsigned int)"));
+            }
+            else if (_toolchain.KernelSymbols.Contains(name))
+            {
+                gap ??= $"the kernel model lacks {name}";
+            }
+            else
+            {
+                diagnostics.Add(new Diagnostic("error", unit.Relative, lineNo, column,
+                    $"{name} is not a kernel function (drivers cannot call libc)"));
+            }
+        }
+
+        return gap;
+    }
+
+    private static (int Line, int Column) FindCall(string text, string name)
+    {
+        var match = Regex.Match(text, $@"\b{Regex.Escape(name)}\b");
+        if (!match.Success)
+        {
+            return (0, 0);
+        }
+
+        var line = 1 + text.AsSpan(0, match.Index).Count('\n');
+        var start = text.LastIndexOf('\n', Math.Max(0, match.Index - 1));
+        return (line, match.Index - start);
+    }
+
+    private static List<Diagnostic> ParseGccJson(string stderr, List<(string Relative, string Text)> files, NativeToolchain toolchain, ref string? gap)
+    {
+        var result = new List<Diagnostic>();
+        var start = stderr.IndexOf('[', StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return result;
+        }
+
+        // gcc prints the JSON array, then plain lines such as "compilation terminated.": read one value.
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(stderr[start..]));
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException)
+        {
+            return result;
+        }
+
+        using (document)
+        {
+            var studentFiles = files.Select(f => f.Relative).ToHashSet(StringComparer.Ordinal);
+            foreach (var item in document.RootElement.EnumerateArray())
+            {
+                var kind = item.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : "";
+                if (kind == "note")
+                {
+                    continue;
+                }
+
+                var message = item.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+                var option = item.TryGetProperty("option", out var o) ? o.GetString() : null;
+                var severity = kind.Contains("error", StringComparison.Ordinal) ? "error" : "warning";
+                var (file, line, column) = StudentLocation(item, studentFiles) ?? (files[0].Relative, 0, 0);
+                var missing = MissingHeader().Match(message);
+                if (missing.Success)
+                {
+                    var header = missing.Groups[1].Value;
+                    if (toolchain.KernelHeaders.Contains(header))
+                    {
+                        gap ??= $"the kernel model lacks <{header}>";
+                        continue;
+                    }
+
+                    message = $"<{header}> is not a kernel header (drivers cannot use libc headers): {message}";
+                }
+
+                result.Add(new Diagnostic(severity, file, line, column, message, option));
+            }
+        }
+
+        return result;
+    }
+
+    // gcc names a location inside our headers when a macro misused in the student's file expands
+    // there; the student's line is then among the "in expansion of" children.
+    private static (string File, int Line, int Column)? StudentLocation(JsonElement item, HashSet<string> studentFiles)
+    {
+        if (item.TryGetProperty("locations", out var locations))
+        {
+            foreach (var location in locations.EnumerateArray())
+            {
+                if (location.TryGetProperty("caret", out var caret) && caret.TryGetProperty("file", out var f))
+                {
+                    var file = NormalizeFile(f.GetString() ?? "");
+                    if (studentFiles.Contains(file))
+                    {
+                        var line = caret.TryGetProperty("line", out var l) ? l.GetInt32() : 0;
+                        var column = caret.TryGetProperty("display-column", out var c) ? c.GetInt32()
+                            : caret.TryGetProperty("column", out var c2) ? c2.GetInt32() : 0;
+                        return (file, line, column);
+                    }
+                }
+            }
+        }
+
+        if (item.TryGetProperty("children", out var children))
+        {
+            foreach (var child in children.EnumerateArray())
+            {
+                var found = StudentLocation(child, studentFiles);
+                if (found is not null)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string NormalizeFile(string file) => file.StartsWith("./", StringComparison.Ordinal) ? file[2..] : file;
+
+    // Refuses what would make gcc (running as the grader) read files outside the submission and
+    // show them in diagnostics or bake them into the object: absolute or ../ includes, include
+    // names built by macros, the dependency pragma and the assembler's .incbin/.include.
+    internal static IEnumerable<Diagnostic> GuardSource(string relative, string text)
+    {
+        var spliced = text.Replace("\\\r\n", "", StringComparison.Ordinal).Replace("\\\n", "", StringComparison.Ordinal);
+        var lines = StripComments(spliced).Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var directive = IncludeDirective().Match(line);
+            if (directive.Success)
+            {
+                var target = directive.Groups["target"].Value.Trim();
+                var name = target.Length >= 2 ? target[1..^1] : "";
+                var wellFormed = target.Length >= 2 && ((target[0] == '<' && target[^1] == '>') || (target[0] == '"' && target[^1] == '"'));
+                if (!wellFormed || name.StartsWith('/') || name.Contains("..", StringComparison.Ordinal) || name.Contains('\\'))
+                {
+                    yield return new Diagnostic("error", relative, i + 1, 1,
+                        $"#include {target}: a driver may include only kernel headers and its own files");
+                }
+            }
+
+            if (ForbiddenToken().IsMatch(line))
+            {
+                yield return new Diagnostic("error", relative, i + 1, 1,
+                    "this line would make the compiler read a file outside the submission (.incbin, .include or #pragma GCC dependency)");
+            }
+        }
+    }
+
+    private static string StripComments(string text)
+    {
+        var output = new System.Text.StringBuilder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (text[i] == '"' || text[i] == '\'')
+            {
+                var quote = text[i];
+                output.Append(text[i++]);
+                while (i < text.Length && text[i] != quote && text[i] != '\n')
+                {
+                    if (text[i] == '\\' && i + 1 < text.Length)
+                    {
+                        output.Append(text[i++]);
+                    }
+
+                    output.Append(text[i++]);
+                }
+
+                if (i < text.Length)
+                {
+                    output.Append(text[i++]);
+                }
+            }
+            else if (i + 1 < text.Length && text[i] == '/' && text[i + 1] == '*')
+            {
+                var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                var comment = end < 0 ? text[i..] : text[i..(end + 2)];
+                output.Append(' ').Append('\n', comment.Count(c => c == '\n'));
+                i += comment.Length;
+            }
+            else if (i + 1 < text.Length && text[i] == '/' && text[i + 1] == '/')
+            {
+                while (i < text.Length && text[i] != '\n')
+                {
+                    i++;
+                }
+            }
+            else
+            {
+                output.Append(text[i++]);
+            }
+        }
+
+        return output.ToString();
+    }
+
+    private static string? SafeRelative(string path)
+    {
+        var normalized = path.Replace('\\', '/');
+        if (normalized.Length == 0 || normalized.StartsWith('/') || normalized.Split('/').Any(p => p is ".." or "." or ""))
+        {
+            return null;
+        }
+
+        return normalized;
+    }
+
+    private static string Sanitize(string id)
+    {
+        var cleaned = new string([.. id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_')]);
+        return cleaned.Length > 60 ? cleaned[..60] : cleaned;
+    }
+
+    private static string LinkerMessage(string line)
+    {
+        var text = line.Trim();
+        var colon = text.IndexOf(": ", StringComparison.Ordinal);
+        // "/usr/bin/ld: unit0.o:(...): multiple definition of `x'; ...": keep what follows the paths.
+        var multiple = text.IndexOf("multiple definition", StringComparison.Ordinal);
+        return multiple >= 0 ? text[multiple..] : colon >= 0 ? text[(colon + 2)..] : text;
+    }
+
+    private static string Cap(string text, int max) => text.Length <= max ? text : text[..max] + " ...";
+
+    private static List<Diagnostic> Limit(List<Diagnostic> diagnostics) =>
+        diagnostics.Count <= MaxDiagnostics ? diagnostics : diagnostics.Take(MaxDiagnostics).ToList();
+
+    [GeneratedRegex(@"^(\S+\.h): No such file or directory")]
+    private static partial Regex MissingHeader();
+
+    [GeneratedRegex(@"^\s*(#|%:)\s*(include(_next)?|import)\b(?<target>.*)$")]
+    private static partial Regex IncludeDirective();
+
+    [GeneratedRegex(@"\.incbin\b|\.include\b|GCC\s+dependency")]
+    private static partial Regex ForbiddenToken();
+}

@@ -1,0 +1,123 @@
+using System.Text.RegularExpressions;
+using Autograder.Model;
+
+namespace Autograder.Compile;
+
+/// <summary>
+/// The outcome of the optional real-kernel build (the advisory `kbuild` check). SkipReason is set
+/// when it could not run (no kernel headers, no make) and says how to install them; Log is the
+/// build's output with our temporary directory removed.
+/// </summary>
+internal sealed record KbuildResult(bool Success, IReadOnlyList<Diagnostic> Diagnostics, string? SkipReason, string Log);
+
+/// <summary>
+/// Builds a driver as an out-of-tree object with the real kernel's kbuild and, when installed,
+/// sparse (C=2), against Debian's linux-headers-amd64 (found under /usr/src; the running kernel's
+/// uname -r is not Debian's). What our model cannot tell — missing __user/__iomem, a declaration
+/// after a label, the kernel's exact warnings — shows here. About a second per file: advisory and
+/// off unless the rubric turns it on. Thread-safe: each call builds in its own directory.
+/// </summary>
+internal static partial class CKbuild
+{
+    public const string InstallHint = "apt-get install linux-headers-amd64 make sparse";
+
+    /// <summary>The newest /usr/src/linux-headers-*-amd64 directory with a kbuild Makefile, or null.</summary>
+    public static string? FindHeaders(string sourceRoot = "/usr/src")
+    {
+        if (!Directory.Exists(sourceRoot))
+        {
+            return null;
+        }
+
+        return Directory.EnumerateDirectories(sourceRoot, "linux-headers-*-amd64")
+            .Where(d => File.Exists(Path.Combine(d, "Makefile")))
+            .OrderByDescending(d => d, StringComparer.Ordinal)
+            .FirstOrDefault();
+    }
+
+    public static KbuildResult Check(string fileName, string text, TimeSpan? timeout = null)
+    {
+        var headers = FindHeaders();
+        var make = NativeProcess.FindOnPath("make");
+        if (headers is null || make is null || NativeProcess.FindOnPath("gcc") is null)
+        {
+            return new KbuildResult(false, [], $"the real kernel build needs the kernel headers, make and gcc: {InstallHint}", "");
+        }
+
+        var name = Path.GetFileName(fileName);
+        if (!name.EndsWith(".c", StringComparison.Ordinal))
+        {
+            name = "my-rng.c";
+        }
+
+        var guard = CCompiler.GuardSource(name, text).ToList();
+        if (guard.Count > 0)
+        {
+            return new KbuildResult(false, guard, null, "");
+        }
+
+        var dir = Path.Combine(Path.GetTempPath(), "autograder-kbuild-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, name), text);
+            var obj = Path.ChangeExtension(name, ".o");
+            File.WriteAllText(Path.Combine(dir, "Makefile"), $"obj-m += {obj}\n");
+            List<string> args = ["-C", headers, $"M={dir}"];
+            if (NativeProcess.FindOnPath("sparse") is not null)
+            {
+                args.Add("C=2");
+            }
+
+            args.Add(obj);
+            var run = NativeProcess.Run(make, args, dir, timeout ?? TimeSpan.FromSeconds(60));
+            var log = (run.Stdout + run.Stderr).Replace(dir + "/", "", StringComparison.Ordinal);
+            if (run.TimedOut)
+            {
+                return new KbuildResult(false, [], "the kernel build did not finish in time", log);
+            }
+
+            return new KbuildResult(run.ExitCode == 0, Parse(log, name), null, log);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    // "my-rng.c:30:45: warning: incorrect type ..." followed by sparse's indented "my-rng.c:30:45:    expected ..." lines.
+    internal static List<Diagnostic> Parse(string log, string name)
+    {
+        var result = new List<Diagnostic>();
+        foreach (var line in log.Split('\n'))
+        {
+            var m = Located().Match(line);
+            if (!m.Success || Path.GetFileName(m.Groups["file"].Value) != name)
+            {
+                continue;
+            }
+
+            var lineNo = int.Parse(m.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var column = m.Groups["col"].Success ? int.Parse(m.Groups["col"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            var rest = m.Groups["rest"].Value;
+            var severity = Severity().Match(rest);
+            if (severity.Success)
+            {
+                var kind = severity.Groups[1].Value;
+                result.Add(new Diagnostic(kind.Contains("error", StringComparison.Ordinal) ? "error" : "warning", name, lineNo, column, rest[severity.Length..].Trim()));
+            }
+            else if (result.Count > 0 && result[^1].Line == lineNo && rest.StartsWith("   ", StringComparison.Ordinal))
+            {
+                result[^1] = result[^1] with { Message = result[^1].Message + "; " + rest.Trim() };
+            }
+        }
+
+        return result;
+    }
+
+    [GeneratedRegex(@"^(?<file>[^:\s]+\.c):(?<line>\d+):(?:(?<col>\d+):)?(?<rest>.*)$")]
+    private static partial Regex Located();
+
+    [GeneratedRegex(@"^\s*(fatal error|error|warning):")]
+    private static partial Regex Severity();
+}

@@ -1,0 +1,95 @@
+/*
+ * aglaunch: starts a program (the .NET worker) inside the same sandbox as the C host, minus
+ * seccomp and RLIMIT_AS (.NET reserves far more address space than it uses; cap it with the GC
+ * heap limit instead).
+ *
+ *   aglaunch --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--nproc N] [--fsize-mb N]
+ *            [--nofile N] [--keep-fd F]... [--no-fd-args] -- prog args...
+ *
+ * The channel fds become 3 (in) and 4 (out) and, unless --no-fd-args, "--in-fd 3 --out-fd 4" is
+ * appended to prog's arguments. Every other fd except 0-2 and the --keep-fd ones is closed. As
+ * root: private net/mount/ipc namespaces, private tmpfs on /tmp, /var/tmp, /dev/shm, and uid/gid
+ * 65534, so prog and its files must be readable by nobody. RLIMIT_NPROC counts threads of all
+ * uid-65534 processes together: give .NET room (e.g. --nproc 4096). Exit codes: wire.h; 127 when
+ * exec fails.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "wire.h"
+
+static long num(const char *s, const char *opt)
+{
+	char *end;
+	long v = strtol(s ? s : "", &end, 10);
+	if (!s || !*s || *end || v < 0) {
+		fprintf(stderr, "aglaunch: %s needs a non-negative number\n", opt);
+		exit(AG_EXIT_SETUP);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	int parent = getppid();
+	int in_fd = -1, out_fd = -1, fd_args = 1, nkeep = 0, keep[64];
+	struct ag_sandbox sb = { .cpu_seconds = 0, .mem_mb = 0, .nproc = -1, .fsize_mb = 0, .nofile = 256, .seccomp = 0 };
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "--in-fd")) {
+			in_fd = (int)num(argv[++i], a);
+		} else if (!strcmp(a, "--out-fd")) {
+			out_fd = (int)num(argv[++i], a);
+		} else if (!strcmp(a, "--cpu-seconds")) {
+			sb.cpu_seconds = (int)num(argv[++i], a);
+		} else if (!strcmp(a, "--mem-mb")) {
+			/* Accepted for symmetry with the C host and ignored: see the header comment. */
+			(void)num(argv[++i], a);
+		} else if (!strcmp(a, "--nproc")) {
+			sb.nproc = num(argv[++i], a);
+		} else if (!strcmp(a, "--fsize-mb")) {
+			sb.fsize_mb = num(argv[++i], a);
+		} else if (!strcmp(a, "--nofile")) {
+			sb.nofile = (int)num(argv[++i], a);
+		} else if (!strcmp(a, "--keep-fd")) {
+			if (nkeep < 64)
+				keep[nkeep++] = (int)num(argv[++i], a);
+		} else if (!strcmp(a, "--no-fd-args")) {
+			fd_args = 0;
+		} else {
+			fprintf(stderr, "aglaunch: unknown option %s\n", a);
+			return AG_EXIT_SETUP;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: aglaunch --in-fd N --out-fd M [options] -- prog args...\n");
+		return AG_EXIT_SETUP;
+	}
+	if (ag_setup_fds(in_fd, out_fd, keep, nkeep) || ag_enter_sandbox(&sb, parent))
+		return AG_EXIT_SETUP;
+	int n = argc - i;
+	char **args = calloc((size_t)n + 5, sizeof *args);
+	if (!args)
+		return AG_EXIT_SETUP;
+	for (int k = 0; k < n; k++)
+		args[k] = argv[i + k];
+	if (fd_args) {
+		args[n++] = "--in-fd";
+		args[n++] = "3";
+		args[n++] = "--out-fd";
+		args[n++] = "4";
+	}
+	args[n] = NULL;
+	execvp(args[0], args);
+	fprintf(stderr, "aglaunch: cannot execute %s: %s\n", args[0], strerror(errno));
+	return 127;
+}

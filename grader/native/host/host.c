@@ -1,0 +1,256 @@
+/*
+ * The native driver host: main() of the executable a C submission is linked into.
+ *
+ *   <exe> --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox]
+ *
+ * Start-up: channel fds moved to 3/4 and every other fd but 0-2 closed; the user and I/O windows
+ * reserved with no access (so a direct dereference of a user pointer or an ioremap'd address
+ * faults); fault handlers on an alternate stack that report an Oops; the sandbox (sandbox.c, with
+ * seccomp); then Ready, and one command at a time until End or the end of the channel.
+ * Exit codes: wire.h (AG_EXIT_*). A forbidden system call is killed by seccomp: SIGSYS.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "model.h"
+#include "sandbox.h"
+
+static unsigned long g_stack_top;
+static unsigned long g_stack_size;
+
+/* ---- fault reporting (async-signal-safe: no libc beyond what is written here) ------------- */
+
+static unsigned char g_oops_frame[512];
+static char g_altstack[64 * 1024];
+
+static unsigned int append(char *dst, unsigned int at, unsigned int cap, const char *s)
+{
+	while (*s && at + 1 < cap)
+		dst[at++] = *s++;
+	dst[at] = '\0';
+	return at;
+}
+
+static unsigned int append_hex(char *dst, unsigned int at, unsigned int cap, unsigned long v)
+{
+	char tmp[19];
+	int n = 0;
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	at = append(dst, at, cap, "0x");
+	while (n > 0 && at + 1 < cap)
+		dst[at++] = tmp[--n];
+	dst[at] = '\0';
+	return at;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *context)
+{
+	(void)context;
+	unsigned long addr = (unsigned long)si->si_addr;
+	char msg[200];
+	unsigned int n = 0;
+	unsigned char kind = AG_OOPS_FAULT;
+	if (sig == SIGSEGV && si->si_code == SI_KERNEL) {
+		n = append(msg, n, sizeof msg, "general protection fault (a non-canonical address such as a kernel-half pointer?)");
+		addr = 0;
+	} else if (sig == SIGSEGV || sig == SIGBUS) {
+		if (addr >= AG_USER_WINDOW_BASE && addr < AG_USER_WINDOW_BASE + AG_USER_WINDOW_SIZE) {
+			kind = AG_OOPS_USER_DEREF;
+			n = append(msg, n, sizeof msg, "kernel accessed user memory without copy_*_user at ");
+			n = append_hex(msg, n, sizeof msg, addr);
+		} else if (addr >= AG_IO_WINDOW_BASE && addr < AG_IO_WINDOW_BASE + AG_IO_WINDOW_SIZE) {
+			kind = AG_OOPS_IO_DEREF;
+			n = append(msg, n, sizeof msg, "direct dereference of ioremap'd address ");
+			n = append_hex(msg, n, sizeof msg, addr);
+			n = append(msg, n, sizeof msg, ": use ioread32()/readl()");
+		} else if (addr < 4096) {
+			n = append(msg, n, sizeof msg, "NULL pointer dereference at ");
+			n = append_hex(msg, n, sizeof msg, addr);
+		} else if (g_stack_size && addr <= g_stack_top && addr + g_stack_size + (1UL << 20) >= g_stack_top) {
+			n = append(msg, n, sizeof msg, "kernel stack overflow (unbounded recursion?) at ");
+			n = append_hex(msg, n, sizeof msg, addr);
+		} else {
+			n = append(msg, n, sizeof msg, "unable to handle page fault at ");
+			n = append_hex(msg, n, sizeof msg, addr);
+		}
+	} else if (sig == SIGILL) {
+		n = append(msg, n, sizeof msg, "invalid opcode at ");
+		n = append_hex(msg, n, sizeof msg, addr);
+	} else if (sig == SIGFPE) {
+		n = append(msg, n, sizeof msg, "divide error at ");
+		n = append_hex(msg, n, sizeof msg, addr);
+	} else {
+		kind = AG_OOPS_BUG;
+		n = append(msg, n, sizeof msg, "abort() called");
+	}
+	/* Frame: len, type, u8 kind, u64 address, string message. */
+	unsigned int len = 1 + 1 + 8 + 4 + n;
+	unsigned char *f = g_oops_frame;
+	for (int i = 0; i < 4; i++)
+		f[i] = (unsigned char)(len >> (8 * i));
+	f[4] = AG_MSG_OOPS;
+	f[5] = kind;
+	for (int i = 0; i < 8; i++)
+		f[6 + i] = (unsigned char)((unsigned long long)addr >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		f[14 + i] = (unsigned char)(n >> (8 * i));
+	for (unsigned int i = 0; i < n; i++)
+		f[18 + i] = (unsigned char)msg[i];
+	unsigned int total = 4 + len, done = 0;
+	while (done < total) {
+		long w = ag_sys_write(AG_OUT_FD, f + done, total - done);
+		if (w <= 0)
+			break;
+		done += (unsigned int)w;
+	}
+	ag_sys_exit(AG_EXIT_OOPS);
+}
+
+static int install_fault_handlers(void)
+{
+	stack_t ss = { .ss_sp = g_altstack, .ss_size = sizeof g_altstack, .ss_flags = 0 };
+	if (sigaltstack(&ss, NULL) != 0)
+		return -1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESETHAND;
+	sigfillset(&sa.sa_mask);
+	const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	for (unsigned int i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], &sa, NULL) != 0)
+			return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static int reserve(unsigned long long base, unsigned long long size, const char *what)
+{
+	void *want = (void *)(unsigned long)base;
+	void *p = mmap(want, size, PROT_NONE, MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != want) {
+		fprintf(stderr, "autograder host: cannot reserve the %s window at %p\n", what, want);
+		return -1;
+	}
+	return 0;
+}
+
+static long parse_num(const char *s, const char *opt)
+{
+	char *end;
+	long v = strtol(s ? s : "", &end, 10);
+	if (!s || !*s || *end || v < 0) {
+		fprintf(stderr, "autograder host: %s needs a non-negative number\n", opt);
+		exit(AG_EXIT_SETUP);
+	}
+	return v;
+}
+
+static void serve(void)
+{
+	for (;;) {
+		int type = ag_read_frame();
+		if (type < 0)
+			ag_sys_exit(AG_EXIT_OK);
+		long long ret = 0;
+		const char *why = "";
+		int status;
+		switch (type) {
+		case AG_MSG_BEGIN:
+			ag_result(AG_RESULT_OK, 0, "");
+			break;
+		case AG_MSG_INIT:
+			status = ag_model_init(&ret);
+			ag_result((unsigned char)status, ret, status == AG_RESULT_OK ? "" : "the driver has no module_init");
+			break;
+		case AG_MSG_IOCTL: {
+			/* Read the whole command before the driver runs: its kernel calls reuse the buffer. */
+			unsigned int major = ag_rd_u32();
+			unsigned int cmd = ag_rd_u32();
+			unsigned long long arg = ag_rd_u64();
+			status = ag_model_ioctl(major, cmd, arg, &ret, &why);
+			ag_result((unsigned char)status, ret, why);
+			break;
+		}
+		case AG_MSG_EXIT:
+			status = ag_model_exit();
+			ag_result((unsigned char)status, 0, status == AG_RESULT_OK ? "" : "the driver has no module_exit");
+			break;
+		case AG_MSG_END:
+			ag_result(AG_RESULT_OK, 0, "");
+			ag_sys_exit(AG_EXIT_OK);
+		default:
+			ag_result(AG_RESULT_HOST_ERROR, 0, "the C host does not know this command");
+			break;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int parent = getppid();
+	int in_fd = -1, out_fd = -1, sandbox = 1;
+	struct ag_sandbox sb = { .cpu_seconds = 0, .mem_mb = 0, .nproc = 0, .nofile = 16, .seccomp = 1 };
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--in-fd"))
+			in_fd = (int)parse_num(argv[++i], "--in-fd");
+		else if (!strcmp(argv[i], "--out-fd"))
+			out_fd = (int)parse_num(argv[++i], "--out-fd");
+		else if (!strcmp(argv[i], "--cpu-seconds"))
+			sb.cpu_seconds = (int)parse_num(argv[++i], "--cpu-seconds");
+		else if (!strcmp(argv[i], "--mem-mb"))
+			sb.mem_mb = parse_num(argv[++i], "--mem-mb");
+		else if (!strcmp(argv[i], "--no-sandbox"))
+			sandbox = 0;
+		else {
+			fprintf(stderr, "usage: %s --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox]\n", argv[0]);
+			return AG_EXIT_SETUP;
+		}
+	}
+	if (ag_setup_fds(in_fd, out_fd, NULL, 0))
+		return AG_EXIT_SETUP;
+	if (reserve(AG_USER_WINDOW_BASE, AG_USER_WINDOW_SIZE, "user") ||
+	    reserve(AG_IO_WINDOW_BASE, AG_IO_WINDOW_SIZE, "I/O"))
+		return AG_EXIT_SETUP;
+	struct rlimit stack;
+	int here;
+	g_stack_top = (unsigned long)&here;
+	if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur != RLIM_INFINITY)
+		g_stack_size = stack.rlim_cur;
+	if (install_fault_handlers()) {
+		perror("autograder host: signal handlers");
+		return AG_EXIT_SETUP;
+	}
+	/* Warm up what libc may set up lazily with system calls seccomp would refuse later. */
+	char warm[32];
+	snprintf(warm, sizeof warm, "%d %s %lx", 1, "x", 2UL);
+	free(malloc(64 * 1024));
+	free(malloc(256 * 1024));
+	sb.as_extra_mb = (long)((AG_USER_WINDOW_SIZE + AG_IO_WINDOW_SIZE) >> 20);
+	if (sandbox) {
+		if (ag_enter_sandbox(&sb, parent))
+			return AG_EXIT_SETUP;
+	} else {
+		/* Tests and debugging only: still die with the grader. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			return AG_EXIT_PARENT_GONE;
+	}
+	ag_begin(AG_MSG_READY);
+	ag_u32(AG_PROTOCOL_VERSION);
+	ag_str("c");
+	ag_send();
+	serve();
+	return AG_EXIT_OK;
+}

@@ -1,0 +1,23 @@
+/* Process sandbox shared by the C driver host and aglaunch (the .NET worker's launcher). */
+#ifndef AG_SANDBOX_H
+#define AG_SANDBOX_H
+
+struct ag_sandbox {
+	int cpu_seconds;   /* RLIMIT_CPU soft (hard = soft + 1); 0 = unset */
+	long mem_mb;       /* RLIMIT_AS in MiB; 0 = unset */
+	long as_extra_mb;  /* added to mem_mb: address space reserved before the limit (the host's windows) */
+	long nproc;        /* RLIMIT_NPROC; < 0 = unset (threads count too: .NET needs dozens) */
+	long fsize_mb;     /* RLIMIT_FSIZE in MiB (0 = no file may grow) */
+	int nofile;        /* RLIMIT_NOFILE */
+	int seccomp;       /* install the host's syscall allowlist (never for .NET) */
+};
+
+/* Moves in_fd/out_fd to AG_IN_FD/AG_OUT_FD and closes every other fd except 0-2 and keep[]
+ * (keep[] must not hold 3 or 4). Returns 0, or -1 with a message on stderr. */
+int ag_setup_fds(int in_fd, int out_fd, const int *keep, int nkeep);
+
+/* Namespaces + private /tmp + uid 65534 (when root), parent-death signal, no_new_privs, rlimits,
+ * seccomp. parent is the pid of the grader recorded at start. Returns 0, or -1 with a message. */
+int ag_enter_sandbox(const struct ag_sandbox *sb, int parent);
+
+#endif

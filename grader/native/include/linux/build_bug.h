@@ -1,0 +1,2 @@
+/* <linux/build_bug.h> of the autograder's kernel model: everything lives in <ag/kernel.h>. */
+#include <ag/kernel.h>

@@ -1,0 +1,52 @@
+using Autograder.Tests.Native;
+
+namespace Autograder.Tests.Compile;
+
+// The C examples are data for the integration tests; keep each one failing (or not) at build for
+// the reason its README gives.
+[TestFixture]
+public sealed class CExamplesTests
+{
+    private static readonly Dictionary<string, string> BuildFailures = new()
+    {
+        ["c/compile-error"] = "expected ';'",
+        ["c/libc-call"] = "printf is not a kernel function",
+        ["hostile/c/exit-call"] = "exit is not a kernel function",
+    };
+
+    private static IEnumerable<string> Examples()
+    {
+        var root = Path.Combine(NativeTestSupport.RepoRoot, "examples");
+        foreach (var group in new[] { "c", "hostile/c" })
+        {
+            foreach (var dir in Directory.EnumerateDirectories(Path.Combine(root, group)).Order(StringComparer.Ordinal))
+            {
+                if (File.Exists(Path.Combine(dir, "my-rng.c")))
+                {
+                    yield return group + "/" + Path.GetFileName(dir);
+                }
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Examples))]
+    public void Example_builds_or_fails_for_its_stated_reason(string example)
+    {
+        NativeTestSupport.RequireGcc();
+        var readme = File.ReadAllText(Path.Combine(NativeTestSupport.RepoRoot, "examples", example, "README.md"));
+        Assert.That(readme.Trim().Split('\n'), Has.Length.EqualTo(1), "a one-line README");
+
+        var build = NativeTestSupport.Compiler.Compile(example.Replace('/', '-'), [NativeTestSupport.Example(example)]);
+
+        Assert.That(build.GraderGap, Is.Null);
+        if (BuildFailures.TryGetValue(example, out var reason))
+        {
+            Assert.That(build.Success, Is.False);
+            Assert.That(build.Diagnostics.Where(d => d.Severity == "error").Select(d => d.Message), Has.Some.Contains(reason));
+        }
+        else
+        {
+            Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
+        }
+    }
+}
