@@ -18,7 +18,7 @@ internal static class CSharpAllowlist
     private const string Files = "a driver has no business with files";
     private const string Network = "a driver has no business with the network";
     private const string Processes = "a driver has no business with processes or diagnostics";
-    private const string Reflection = "reflection is not allowed in a driver: use the kernel API directly";
+    private const string Reflection = "reflection is not for drivers: use the kernel API directly";
     private const string Threads = "a driver may not start threads, tasks or timers (the kernel calls it one call at a time; lock with mutex or spinlock_t)";
     private const string Native = "native code (P/Invoke, Marshal, native libraries) is not allowed in a driver";
     private const string Loading = "a driver may not load assemblies";
