@@ -1,0 +1,240 @@
+using Autograder.Compile;
+using Autograder.Protocol;
+using Autograder.Tests.Compile;
+
+namespace Autograder.Tests.Worker;
+
+/// <summary>The real worker process, driven over the real channel by a fake grader.</summary>
+internal sealed class WorkerTests
+{
+    private const uint Rand = 0x80047101;
+    private const uint Seed = 0x40047101;
+
+    private static readonly CSharpCompiler Compiler = new();
+
+    private static byte[] Build(string example)
+    {
+        var build = Compiler.Compile(CSharpExamples.Sources(example));
+        Assert.That(build.Success, Is.True, string.Join("\n", build.Diagnostics));
+        return build.Assembly!;
+    }
+
+    private static byte[] BuildSource(string source, bool allowlist = true)
+    {
+        var build = new CSharpCompiler(allowlist).Compile([("Driver.cs", source)]);
+        Assert.That(build.Success, Is.True, string.Join("\n", build.Diagnostics));
+        return build.Assembly!;
+    }
+
+    private static FakeGrader Start(byte[] image)
+    {
+        var grader = new FakeGrader();
+        Assert.That(grader.ReadReady(), Is.EqualTo(((uint)Layout.ProtocolVersion, "csharp")));
+        Assert.That(grader.Load(image).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Send(Msg.Begin), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        return grader;
+    }
+
+    [Test]
+    public void The_reference_driver_runs_init_ioctls_and_exit_through_the_grader()
+    {
+        using var grader = Start(Build("csharp/reference"));
+
+        Assert.That(grader.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Events, Is.EqualTo(new[]
+        {
+            "ioremap febf1000 4096 Ioremap",
+            "register_chrdev 250 my_rng_driver ioctl=1",
+            "printk my_rng_driver loaded, registered ioctls 0x80047101 (get a random number) and 0x40047101 (seed the generator) \n",
+        }));
+
+        grader.Events.Clear();
+        Assert.That(grader.Ioctl(250, Rand, FakeGrader.UserAddress), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Ioctl(250, Seed, FakeGrader.UserAddress), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Ioctl(250, Rand, 0), Is.EqualTo((ResultStatus.Ok, -14L, "")));
+        Assert.That(grader.Ioctl(250, 0xdeadbeef, FakeGrader.UserAddress), Is.EqualTo((ResultStatus.Ok, -25L, "")));
+        Assert.That(grader.Events, Is.EqualTo(new[]
+        {
+            "read 300000000000 4 Ioread32",
+            "to_user 200000000040 67458B6B CopyToUser",
+            "from_user 200000000040 4 CopyFromUser",
+            "write 300000000004 4 42 Iowrite32",
+            "read 300000000000 4 Ioread32",
+            "to_user 0 67458B6B CopyToUser",
+        }));
+
+        grader.Events.Clear();
+        Assert.That(grader.Send(Msg.Exit), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Events, Is.EqualTo(new[]
+        {
+            "unregister_chrdev 250 my_rng_driver",
+            "iounmap 300000000000 Iounmap",
+            "printk \u00016my_rng_driver unloaded\n",
+        }));
+        Assert.That(grader.Send(Msg.End), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Stdout.Trim(), Is.Empty, "nothing on stdout");
+    }
+
+    [Test]
+    public void An_ioctl_under_an_unregistered_major_is_missing()
+    {
+        using var grader = Start(Build("csharp/reference"));
+        Assert.That(grader.Ioctl(250, Rand, FakeGrader.UserAddress).Status, Is.EqualTo(ResultStatus.Missing), "before init");
+        grader.Send(Msg.Init);
+        Assert.That(grader.Ioctl(251, Rand, FakeGrader.UserAddress).Status, Is.EqualTo(ResultStatus.Missing));
+        grader.Send(Msg.Exit);
+        Assert.That(grader.Ioctl(250, Rand, FakeGrader.UserAddress).Status, Is.EqualTo(ResultStatus.Missing), "after unregister");
+    }
+
+    [Test]
+    public void Each_begin_gives_fresh_static_state()
+    {
+        using var grader = Start(Build("hostile/csharp/static-state"));
+        grader.Send(Msg.Init);
+        var values = Enumerable.Range(0, 4).Select(_ => grader.Ioctl(250, Rand, FakeGrader.UserAddress).Value).ToArray();
+        Assert.That(values, Is.EqualTo(new long[] { 0, 0, 0, 12345 }), "the driver misbehaves on its fourth call");
+
+        Assert.That(grader.Send(Msg.End).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Send(Msg.Begin).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Ioctl(250, Rand, FakeGrader.UserAddress).Value, Is.Zero, "a new instance starts counting again");
+    }
+
+    [Test]
+    public void A_driver_exception_is_a_fault_naming_the_students_line()
+    {
+        using var grader = Start(Build("hostile/csharp/throws"));
+        grader.Send(Msg.Init);
+        var (status, _, message) = grader.Ioctl(250, Rand, FakeGrader.UserAddress);
+        var line = CSharpExamples.LineOf("hostile/csharp/throws", "nothing!.Length");
+        Assert.That(status, Is.EqualTo(ResultStatus.DriverFault));
+        // Optimised code maps the fault to the statement or the one before it (the null check).
+        Assert.That(message, Does.StartWith("NullReferenceException: ").And.Match($" at MyRng\\.cs:({line}|{line - 1})$"));
+        Assert.That(grader.Ioctl(250, Seed, FakeGrader.UserAddress).Status, Is.EqualTo(ResultStatus.Ok), "the worker goes on");
+    }
+
+    [Test]
+    public void A_direct_dereference_reports_an_oops_and_abandons_the_command()
+    {
+        using var grader = Start(Build("csharp/direct-io-deref"));
+        grader.Send(Msg.Init);
+        grader.Events.Clear();
+        var (status, _, message) = grader.Ioctl(250, Rand, FakeGrader.UserAddress);
+        Assert.That(status, Is.EqualTo(ResultStatus.DriverFault));
+        Assert.That(message, Does.Contain("direct dereference of an ioremap'd address"));
+        Assert.That(grader.Events, Is.EqualTo(new[] { "oops IoDeref 300000000000 direct dereference of an ioremap'd address: use ioread32()/readl()" }));
+    }
+
+    [Test]
+    public void A_driver_that_catches_an_oops_gains_nothing()
+    {
+        const string source = """
+            using static Autograder.KernelApi.Kernel;
+            static class D
+            {
+                [module_init]
+                static int init()
+                {
+                    try { ioread32(null); } catch (System.Exception) { }
+                    printk("still here\n");
+                    return 0;
+                }
+            }
+            """;
+        using var grader = Start(BuildSource(source));
+        var (status, _, message) = grader.Send(Msg.Init);
+        Assert.That(status, Is.EqualTo(ResultStatus.DriverFault));
+        Assert.That(message, Does.Contain("NULL pointer dereference"));
+        Assert.That(grader.Events, Is.EqualTo(new[] { "read 0 4 Ioread32" }), "no kernel call gets through after the oops");
+    }
+
+    [Test]
+    public void A_pci_driver_is_probed_when_the_grader_names_a_device()
+    {
+        using var grader = Start(Build("csharp/pci-probe"));
+        var (status, _, message) = grader.Send(Msg.Init);
+        // The fake grader answers PciRegisterDriver with 0 (no device): the driver gives up cleanly.
+        Assert.That((status, message), Is.EqualTo((ResultStatus.Ok, "")));
+        Assert.That(grader.Events, Is.EqualTo(new[] { "call PciRegisterDriver", "call PciUnregisterDriver" }));
+    }
+
+    [Test]
+    public void Missing_and_duplicate_entry_points_are_reported()
+    {
+        using (var grader = new FakeGrader())
+        {
+            grader.ReadReady();
+            grader.Load(BuildSource("static class D { static int X() => 0; }"));
+            var (status, _, message) = grader.Send(Msg.Begin);
+            Assert.That(status, Is.EqualTo(ResultStatus.Missing));
+            Assert.That(message, Does.Contain("no [module_init]"));
+            Assert.That(grader.Send(Msg.Init).Status, Is.EqualTo(ResultStatus.HostError));
+        }
+
+        using (var grader = new FakeGrader())
+        {
+            grader.ReadReady();
+            grader.Load(BuildSource("using static Autograder.KernelApi.Kernel;\nstatic class D { [module_init] static int A() => 0; [module_init] static int B() => 0; }"));
+            var (status, _, message) = grader.Send(Msg.Begin);
+            Assert.That(status, Is.EqualTo(ResultStatus.LoadError));
+            Assert.That(message, Does.Contain("more than one [module_init]"));
+        }
+
+        using (var grader = new FakeGrader())
+        {
+            grader.ReadReady();
+            grader.Load(BuildSource("using static Autograder.KernelApi.Kernel;\nstatic class D { [module_init] static void A() { } }"));
+            var (status, _, message) = grader.Send(Msg.Begin);
+            Assert.That(status, Is.EqualTo(ResultStatus.LoadError));
+            Assert.That(message, Does.Contain("static int A()"));
+        }
+    }
+
+    [Test]
+    public void A_driver_without_exit_answers_missing_to_exit()
+    {
+        using var grader = Start(BuildSource("using static Autograder.KernelApi.Kernel;\nstatic class D { [module_init] static int A() => 3; }"));
+        Assert.That(grader.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, 3L, "")));
+        Assert.That(grader.Send(Msg.Exit).Status, Is.EqualTo(ResultStatus.Missing));
+    }
+
+    [Test]
+    public void Protocol_misuse_is_a_host_error_and_a_closed_channel_ends_the_worker()
+    {
+        using var grader = new FakeGrader();
+        grader.ReadReady();
+        Assert.That(grader.Send(Msg.Begin).Status, Is.EqualTo(ResultStatus.HostError), "Begin before LoadAssembly");
+        Assert.That(grader.Command(w => w.Start((Msg)0x7f)).Status, Is.EqualTo(ResultStatus.HostError));
+        grader.CloseInput();
+        Assert.That(grader.Process.WaitForExit(10_000), Is.True);
+        Assert.That(grader.Process.ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public void Kernel_calls_from_another_thread_are_refused()
+    {
+        // Threads are forbidden by the allowlist; with it off, the channel still cannot interleave.
+        const string source = """
+            using static Autograder.KernelApi.Kernel;
+            static class D
+            {
+                static string? error;
+                [module_init]
+                static int init()
+                {
+                    var t = new System.Threading.Thread(() =>
+                    {
+                        try { printk("from a thread\n"); } catch (System.InvalidOperationException e) { error = e.Message; }
+                    });
+                    t.Start();
+                    t.Join();
+                    printk("thread said: %s\n", error);
+                    return 0;
+                }
+            }
+            """;
+        using var grader = Start(BuildSource(source, allowlist: false));
+        Assert.That(grader.Send(Msg.Init).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Events, Is.EqualTo(new[] { "printk thread said: kernel call outside the driver's own call (from another thread or a finalizer)\n" }));
+    }
+}
