@@ -77,6 +77,9 @@ internal static class CSharpAllowlist
         ["System.ModuleHandle"] = Reflection,
         ["System.TypedReference"] = Reflection,
         ["System.ArgIterator"] = Reflection,
+        // Callbacks on the thread pool, outside the driver's calls.
+        ["System.Progress"] = Threads,
+        ["System.TimeProvider"] = Threads,
     };
 
     // Members that reach reflection from allowed types.
@@ -88,6 +91,7 @@ internal static class CSharpAllowlist
         ["System.Delegate.Method"] = Reflection,
         ["System.Delegate.Target"] = Reflection,
         ["System.Exception.TargetSite"] = Reflection,
+        ["System.Exception.GetType"] = Reflection,
     };
 
     // Names a driver cannot even resolve against the minimal references, with the reason they are not there.

@@ -112,6 +112,10 @@ internal sealed class CSharpCompilerTests
     [TestCase("var r = __makeref(SnippetLineHolder.Value);", "__makeref")]
     [TestCase("unsafe { int v = 0; int* p = &v; }", "unsafe code and pointers are not allowed")]
     [TestCase("System.Threading.Tasks.Parallel.For(0, 2, _ => { });", "threads")]
+    [TestCase("var p = new System.Progress<int>(_ => { });", "System.Progress is not allowed in a driver: a driver may not start threads")]
+    [TestCase("var t = System.TimeProvider.System.CreateTimer(_ => { }, null, default, default);", "threads")]
+    [TestCase("var e = new System.Exception(); var s = e.GetType();", "reflection")]
+    [TestCase("var src = new System.Exception().TargetSite;", "reflection")]
     public void Forbidden_apis_are_rejected_at_their_line(string snippet, string reason)
     {
         var build = CompileSnippet(snippet, "static class SnippetLineHolder { public static int Value; }");
@@ -215,6 +219,14 @@ internal sealed class CSharpCompilerTests
     {
         var build = CompileSnippet("System.Console.WriteLine(1);", compiler: new CSharpCompiler(enforceAllowlist: false));
         Assert.That(build.Success, Is.False, "System.Console is outside the minimal references");
+    }
+
+    [Test]
+    public void Warm_up_builds_the_references_once_and_compiles_nothing_visible()
+    {
+        CSharpCompiler.WarmUp();
+        CSharpCompiler.WarmUp();
+        Assert.That(CSharpCompiler.ReferenceBuilds, Is.EqualTo(1));
     }
 
     [Test]

@@ -49,6 +49,9 @@ internal sealed class FakeGrader : IDisposable
 
     public byte[] UserValue { get; set; } = [42, 0, 0, 0];
 
+    /// <summary>The device handle PciRegisterDriver and PciGetDevice answer (0: no device).</summary>
+    public ulong PciHandle { get; set; }
+
     public Process Process => _process;
 
     public string Stdout
@@ -187,6 +190,31 @@ internal sealed class FakeGrader : IDisposable
                     return; // no reply: the worker abandons the command
                 }
 
+            case Msg.PciRegisterDriver:
+                {
+                    var name = _reader.Str();
+                    var count = _reader.U32();
+                    var ids = Enumerable.Range(0, (int)count).Select(_ => $"{_reader.U32():x4}:{_reader.U32():x4}").ToList();
+                    Events.Add($"pci_register_driver {name} [{string.Join(",", ids)}]");
+                    a = PciHandle;
+                    break;
+                }
+
+            case Msg.PciResource:
+                {
+                    var handle = _reader.U64();
+                    var bar = _reader.U32();
+                    Events.Add($"pci_resource {handle} {bar}");
+                    (a, b) = handle == PciHandle && bar == 0 ? (0xfebf1000ul, 4096ul) : (0ul, 0ul);
+                    break;
+                }
+
+            case Msg.PciUnregisterDriver:
+                Events.Add($"pci_unregister_driver {_reader.Str()}");
+                break;
+            case Msg.Note:
+                Events.Add($"note {_reader.Str()}");
+                break;
             default:
                 Events.Add($"call {_reader.Type}");
                 break;

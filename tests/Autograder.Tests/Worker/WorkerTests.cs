@@ -149,13 +149,38 @@ internal sealed class WorkerTests
     }
 
     [Test]
-    public void A_pci_driver_is_probed_when_the_grader_names_a_device()
+    public void A_pci_driver_gives_up_cleanly_when_no_device_matches()
     {
         using var grader = Start(Build("csharp/pci-probe"));
-        var (status, _, message) = grader.Send(Msg.Init);
-        // The fake grader answers PciRegisterDriver with 0 (no device): the driver gives up cleanly.
-        Assert.That((status, message), Is.EqualTo((ResultStatus.Ok, "")));
-        Assert.That(grader.Events, Is.EqualTo(new[] { "call PciRegisterDriver", "call PciUnregisterDriver" }));
+        Assert.That(grader.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, -19L, "")), "-ENODEV");
+        Assert.That(grader.Events, Is.EqualTo(new[] { "pci_register_driver my_rng_driver [1234:cafe]", "pci_unregister_driver my_rng_driver" }));
+    }
+
+    [Test]
+    public void A_pci_driver_is_probed_when_the_grader_names_a_device_and_removed_on_exit()
+    {
+        using var grader = Start(Build("csharp/pci-probe"));
+        grader.PciHandle = 7;
+        Assert.That(grader.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Events.Take(5), Is.EqualTo(new[]
+        {
+            "pci_register_driver my_rng_driver [1234:cafe]",
+            "note pci: probing my_rng_driver for device 7",
+            "pci_resource 7 0",
+            "ioremap febf1000 4096 PciIomap",
+            "register_chrdev 250 my_rng_driver ioctl=1",
+        }));
+        Assert.That(grader.Events, Has.Some.Contains("registered ioctls 0x80047101 (get a random number) and 0x40047101"));
+
+        Assert.That(grader.Ioctl(250, Rand, FakeGrader.UserAddress), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        grader.Events.Clear();
+        Assert.That(grader.Send(Msg.Exit), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Events, Is.EqualTo(new[]
+        {
+            "unregister_chrdev 250 my_rng_driver",
+            "iounmap 300000000000 PciIounmap",
+            "pci_unregister_driver my_rng_driver",
+        }));
     }
 
     [Test]
