@@ -49,6 +49,9 @@ internal sealed class FakeGrader : IDisposable
 
     public byte[] UserValue { get; set; } = [42, 0, 0, 0];
 
+    /// <summary>register_chrdev of this major answers -EBUSY.</summary>
+    public uint? TakenMajor { get; set; }
+
     /// <summary>The device handle PciRegisterDriver and PciGetDevice answer (0: no device).</summary>
     public ulong PciHandle { get; set; }
 
@@ -173,6 +176,7 @@ internal sealed class FakeGrader : IDisposable
                     var major = _reader.U32();
                     var hasIoctl = _reader.U8();
                     Events.Add($"register_chrdev {major} {_reader.Str()} ioctl={hasIoctl}");
+                    a = major == TakenMajor ? unchecked((ulong)-16L) : 0;
                     break;
                 }
 

@@ -262,4 +262,60 @@ internal sealed class WorkerTests
         Assert.That(grader.Send(Msg.Init).Status, Is.EqualTo(ResultStatus.Ok));
         Assert.That(grader.Events, Is.EqualTo(new[] { "printk thread said: kernel call outside the driver's own call (from another thread or a finalizer)\n" }));
     }
+
+    [TestCase("reference", "printk my_rng_driver loaded, registered ioctls 0x80047101 (get a random number) and 0x40047101 (seed the generator) \n")]
+    [TestCase("alt-correct", "printk \u00016my_rng_driver loaded, registered ioctls 0x80047101 (get a random number) and 0x40047101 (seed the generator)\n")]
+    [TestCase("decimal-in-hex", "printk my_rng_driver loaded, registered ioctls 0x-2147192575 (get a random number) and 0x1074032897 (seed the generator) \n")]
+    [TestCase("renamed-device", "register_chrdev 251 other_rng ioctl=1")]
+    [TestCase("alt-correct", "ioremap febf1000 8 Ioremap")]
+    public void Init_of_an_example_shows_its_character(string example, string expectedEvent)
+    {
+        using var grader = Start(Build("csharp/" + example));
+        Assert.That(grader.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Events, Does.Contain(expectedEvent));
+    }
+
+    [TestCase("reference", Rand, "read 300000000000 4 Ioread32|to_user 200000000040 67458B6B CopyToUser")]
+    [TestCase("reference", Seed, "from_user 200000000040 4 CopyFromUser|write 300000000004 4 42 Iowrite32")]
+    [TestCase("alt-correct", Rand, "read 300000000000 4 Readl|to_user 200000000040 67458B6B PutUser")]
+    [TestCase("alt-correct", Seed, "from_user 200000000040 4 GetUser|write 300000000004 4 42 Writel")]
+    [TestCase("alt-correct", 0x80087102u, "read 300000000000 4 Readl|read 300000000000 4 Readl|to_user 200000000040 67458B6B67458B6B PutUser")]
+    [TestCase("copy-8-bytes", Rand, "read 300000000000 4 Ioread32|to_user 200000000040 67458B6B00000000 CopyToUser")]
+    [TestCase("copy-8-bytes", Seed, "from_user 200000000040 8 CopyFromUser|write 300000000004 4 42 Iowrite32")]
+    [TestCase("seed-offset-0", Seed, "from_user 200000000040 4 CopyFromUser|write 300000000000 4 42 Iowrite32")]
+    [TestCase("empty-cases", Rand, "")]
+    [TestCase("swapped-directions", Seed, "read 300000000000 4 Ioread32|to_user 200000000040 67458B6B CopyToUser")]
+    [TestCase("wrong-size-macro", 0x80087101u, "read 300000000000 4 Ioread32|to_user 200000000040 67458B6B CopyToUser")]
+    public void An_ioctl_of_an_example_does_what_its_code_says(string example, uint cmd, string expected)
+    {
+        using var grader = Start(Build("csharp/" + example));
+        Assert.That(grader.Send(Msg.Init).Status, Is.EqualTo(ResultStatus.Ok));
+        grader.Events.Clear();
+        Assert.That(grader.Ioctl(250, cmd, FakeGrader.UserAddress), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(string.Join("|", grader.Events), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Init_failure_paths_return_what_the_code_says()
+    {
+        using (var wrongBase = Start(Build("csharp/wrong-base")))
+        {
+            // The fake grader maps only the device's address: the wrong base gets NULL, as with fault injection.
+            Assert.That(wrongBase.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, -12L, "")));
+        }
+
+        using (var reference = Start(Build("csharp/reference")))
+        {
+            reference.TakenMajor = 250;
+            Assert.That(reference.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, -16L, "")), "-EBUSY");
+            Assert.That(reference.Events, Does.Contain("iounmap 300000000000 Iounmap"));
+        }
+
+        using (var skeleton = Start(Build("csharp/init-returns-minus-one")))
+        {
+            skeleton.TakenMajor = 250;
+            Assert.That(skeleton.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, -1L, "")));
+            Assert.That(skeleton.Events, Has.None.StartsWith("iounmap"), "the skeleton leaks the mapping");
+        }
+    }
 }
