@@ -38,7 +38,18 @@ internal sealed class WorkerHost
                 return ExitCodes.ProtocolError;
             }
 
-            var (status, value, message) = Serve(reader);
+            ResultStatus status;
+            long value;
+            string message;
+            try
+            {
+                (status, value, message) = Serve(reader);
+            }
+            catch (InvalidDataException e)
+            {
+                (status, value, message) = (ResultStatus.HostError, 0L, $"malformed {reader.Type} command: {e.Message}");
+            }
+
             _backend.Writer.Start(Msg.Result).U8((byte)status).I64(value).Str(message).SendTo(_backend.Output);
         }
     }

@@ -21,7 +21,7 @@ internal sealed class FakeGrader : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
 
-    public FakeGrader()
+    public FakeGrader(IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -29,6 +29,11 @@ internal sealed class FakeGrader : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(WorkerPath());
         info.ArgumentList.Add("--in-fd");
         info.ArgumentList.Add(_toWorker.GetClientHandleAsString());
@@ -66,6 +71,30 @@ internal sealed class FakeGrader : IDisposable
                 return _stdout.ToString();
             }
         }
+    }
+
+    /// <summary>Sends a command and reads frames until the worker ends; true when it died without a Result.</summary>
+    public bool DiesDuring(Action<FrameWriter> build)
+    {
+        try
+        {
+            build(_writer);
+            _writer.SendTo(_toWorker);
+            while (_reader.Read(_fromWorker))
+            {
+                if (_reader.Type == Msg.Result)
+                {
+                    return false;
+                }
+
+                Serve();
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return _process.WaitForExit(30_000);
     }
 
     public (uint Version, string Kind) ReadReady()

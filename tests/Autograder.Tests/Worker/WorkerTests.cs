@@ -230,6 +230,7 @@ internal sealed class WorkerTests
         grader.ReadReady();
         Assert.That(grader.Send(Msg.Begin).Status, Is.EqualTo(ResultStatus.HostError), "Begin before LoadAssembly");
         Assert.That(grader.Command(w => w.Start((Msg)0x7f)).Status, Is.EqualTo(ResultStatus.HostError));
+        Assert.That(grader.Command(w => w.Start(Msg.Ioctl).U32(250)), Is.EqualTo((ResultStatus.HostError, 0L, "malformed Ioctl command: frame Ioctl too short")));
         grader.CloseInput();
         Assert.That(grader.Process.WaitForExit(10_000), Is.True);
         Assert.That(grader.Process.ExitCode, Is.Zero);
@@ -317,5 +318,30 @@ internal sealed class WorkerTests
             Assert.That(skeleton.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, -1L, "")));
             Assert.That(skeleton.Events, Has.None.StartsWith("iounmap"), "the skeleton leaks the mapping");
         }
+    }
+
+    [Test]
+    public void An_allocation_bomb_under_a_heap_limit_is_a_driver_fault()
+    {
+        var limits = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" };
+        using var grader = new FakeGrader(limits);
+        grader.ReadReady();
+        grader.Load(Build("hostile/csharp/allocation-bomb"));
+        grader.Send(Msg.Begin);
+        grader.Send(Msg.Init);
+        var (status, _, message) = grader.Ioctl(250, Rand, FakeGrader.UserAddress);
+        Assert.That(status, Is.EqualTo(ResultStatus.DriverFault));
+        Assert.That(message, Does.StartWith("OutOfMemoryException"));
+        Assert.That(grader.Ioctl(250, Seed, FakeGrader.UserAddress).Status, Is.EqualTo(ResultStatus.Ok), "the hoard is garbage once the call unwound");
+    }
+
+    [Test]
+    public void A_stack_overflow_ends_the_worker_without_a_result()
+    {
+        using var grader = Start(Build("hostile/csharp/deep-recursion"));
+        grader.Send(Msg.Init);
+        var died = grader.DiesDuring(w => w.Start(Msg.Ioctl).U32(250).U32(Rand).U64(FakeGrader.UserAddress));
+        Assert.That(died, Is.True);
+        Assert.That(grader.Process.ExitCode, Is.Not.Zero);
     }
 }
