@@ -13,7 +13,7 @@ public static partial class Kernel
     /// <param name="from">The kernel value to copy.</param>
     /// <returns>The number of bytes that could NOT be copied: 0 on success.</returns>
     public static ulong copy_to_user<T>(ulong to, in T from) where T : unmanaged =>
-        Backend.CopyToUser(to, MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in from)), ApiId.CopyToUser);
+        CopyToUserChunked(to, MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in from)), ApiId.CopyToUser);
 
     /// <summary>
     /// Copies a value from user space at <paramref name="from"/> into <paramref name="to"/>. The number of
@@ -26,7 +26,7 @@ public static partial class Kernel
     public static ulong copy_from_user<T>(out T to, ulong from) where T : unmanaged
     {
         to = default;
-        return Backend.CopyFromUser(MemoryMarshal.AsBytes(new Span<T>(ref to)), from, ApiId.CopyFromUser);
+        return CopyFromUserChunked(MemoryMarshal.AsBytes(new Span<T>(ref to)), from, ApiId.CopyFromUser);
     }
 
     /// <summary>Copies the first <paramref name="n"/> bytes of <paramref name="from"/> to user space.</summary>
@@ -79,8 +79,8 @@ public static partial class Kernel
         return 0;
     }
 
-    // A frame carries at most 1 MiB, so big copies travel in pieces; the first short piece ends the copy,
-    // as the kernel's copy stops at the first fault.
+    // A frame carries at most 1 MiB, so big copies (a large array, or a driver's huge struct) travel in
+    // pieces; the first short piece ends the copy, as the kernel's copy stops at the first fault.
     private const int CopyChunk = 64 * 1024;
 
     private static ulong CopyToUserChunked(ulong to, ReadOnlySpan<byte> data, ApiId api)

@@ -88,6 +88,30 @@ internal sealed class MemoryAccessTests : KernelApiTestBase
     }
 
     [Test]
+    public void A_failed_piece_ends_a_big_copy_and_counts_the_rest_as_not_copied()
+    {
+        Fake.NotCopied = 10;
+        var big = new byte[200_000];
+        Assert.That(copy_from_user(big, User, (ulong)big.Length), Is.EqualTo((ulong)big.Length - (64 * 1024) + 10));
+        Assert.That(Fake.FromUser, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void A_huge_value_type_is_copied_in_pieces_too()
+    {
+        var huge = new Huge();
+        Assert.That(copy_to_user(User, huge), Is.Zero);
+        Assert.That(Fake.ToUser, Has.Count.GreaterThan(1));
+        Assert.That(Fake.ToUser.Sum(c => c.Bytes.Length), Is.EqualTo(System.Runtime.CompilerServices.Unsafe.SizeOf<Huge>()));
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(20_000)]
+    private struct Huge
+    {
+        private long _element;
+    }
+
+    [Test]
     public void Ioremap_gives_an_address_and_null_on_failure()
     {
         var mem = ioremap(0xfebf1000, 4096);
