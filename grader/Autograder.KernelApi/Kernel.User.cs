@@ -29,6 +29,47 @@ public static partial class Kernel
         return CopyFromUserChunked(MemoryMarshal.AsBytes(new Span<T>(ref to)), from, ApiId.CopyFromUser);
     }
 
+    /// <summary>
+    /// C's <c>copy_to_user(to, &amp;value, n)</c>: copies <paramref name="n"/> bytes starting at the value. When
+    /// <paramref name="n"/> exceeds the value's size (<c>sizeof(unsigned long)</c> for an <c>unsigned int</c>), C
+    /// copies whatever follows the variable; here zero bytes follow, and the user still receives
+    /// <paramref name="n"/> bytes.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="to">The user-space address.</param>
+    /// <param name="from">The kernel value.</param>
+    /// <param name="n">How many bytes to copy.</param>
+    /// <returns>The number of bytes that could NOT be copied: 0 on success.</returns>
+    public static ulong copy_to_user<T>(ulong to, in T from, ulong n) where T : unmanaged
+    {
+        var value = MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in from));
+        var sent = (int)Math.Min(n, MaxCopy);
+        var bytes = new byte[sent];
+        value[..Math.Min(sent, value.Length)].CopyTo(bytes);
+        return CopyToUserChunked(to, bytes, ApiId.CopyToUser) + (n - (ulong)sent);
+    }
+
+    /// <summary>
+    /// C's <c>copy_from_user(&amp;value, from, n)</c>: copies <paramref name="n"/> bytes from user space into the
+    /// value. Bytes beyond the value's size are read from user space (as C reads them) and dropped, where C
+    /// would overwrite whatever follows the variable.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="to">Receives the value.</param>
+    /// <param name="from">The user-space address.</param>
+    /// <param name="n">How many bytes to copy.</param>
+    /// <returns>The number of bytes that could NOT be copied: 0 on success.</returns>
+    public static ulong copy_from_user<T>(out T to, ulong from, ulong n) where T : unmanaged
+    {
+        to = default;
+        var received = (int)Math.Min(n, MaxCopy);
+        var bytes = new byte[received];
+        var notCopied = CopyFromUserChunked(bytes, from, ApiId.CopyFromUser) + (n - (ulong)received);
+        var value = MemoryMarshal.AsBytes(new Span<T>(ref to));
+        bytes.AsSpan(0, Math.Min(received, value.Length)).CopyTo(value);
+        return notCopied;
+    }
+
     /// <summary>Copies the first <paramref name="n"/> bytes of <paramref name="from"/> to user space.</summary>
     /// <param name="to">The user-space address.</param>
     /// <param name="from">The kernel buffer.</param>
@@ -82,6 +123,9 @@ public static partial class Kernel
     // A frame carries at most 1 MiB, so big copies (a large array, or a driver's huge struct) travel in
     // pieces; the first short piece ends the copy, as the kernel's copy stops at the first fault.
     private const int CopyChunk = 64 * 1024;
+
+    // No user buffer is larger than the user window (16 MiB): past it a copy cannot but fault.
+    private const ulong MaxCopy = 16 << 20;
 
     private static ulong CopyToUserChunked(ulong to, ReadOnlySpan<byte> data, ApiId api)
     {

@@ -39,6 +39,28 @@ internal sealed class MemoryAccessTests : KernelApiTestBase
     }
 
     [Test]
+    public void An_explicit_size_larger_than_the_value_overruns_like_C()
+    {
+        uint value = 0x11223344;
+        Assert.That(copy_to_user(User, value, sizeof(ulong)), Is.Zero);
+        Assert.That(Fake.ToUser.Single().Bytes, Is.EqualTo(new byte[] { 0x44, 0x33, 0x22, 0x11, 0, 0, 0, 0 }));
+
+        Fake.UserBytes = [1, 2, 3, 4, 5, 6, 7, 8];
+        Assert.That(copy_from_user(out uint seed, User, sizeof(ulong)), Is.Zero);
+        Assert.That(Fake.FromUser.Single().Length, Is.EqualTo(8), "the user's variable is read past its end");
+        Assert.That(seed, Is.EqualTo(0x04030201u));
+    }
+
+    [Test]
+    public void An_explicit_size_smaller_than_the_value_copies_a_prefix()
+    {
+        Assert.That(copy_to_user(User, 0x11223344u, 2), Is.Zero);
+        Assert.That(Fake.ToUser.Single().Bytes, Is.EqualTo(new byte[] { 0x44, 0x33 }));
+        Assert.That(copy_from_user(out uint seed, User, 1), Is.Zero);
+        Assert.That(seed, Is.EqualTo(42u));
+    }
+
+    [Test]
     public void Failed_copies_return_the_bytes_not_copied_and_zero_fill()
     {
         Fake.NotCopied = 4;
