@@ -105,8 +105,10 @@ internal sealed class DriverInstance
             error = "";
             return new DriverInstance(context, assembly, init.CreateDelegate<Func<int>>(), exit?.CreateDelegate<Action>());
         }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or TypeLoadException or ArgumentException)
+        catch (Exception e)
         {
+            // No driver code runs while loading (static constructors wait for Init): whatever failed here is
+            // the image itself.
             return Fail(context, Protocol.ResultStatus.LoadError, $"the driver assembly could not be loaded: {e.Message}", out status, out error);
         }
     }
@@ -114,8 +116,22 @@ internal sealed class DriverInstance
     /// <summary>"ExceptionType: message at File.cs:line", naming the first frame in the driver's own code.</summary>
     public string Describe(Exception e)
     {
+        // The exception is the driver's object: its Message or stack may itself throw.
+        try
+        {
+            return DescribeUnsafe(e);
+        }
+        catch (Exception)
+        {
+            return $"{e.GetType().Name} (its message could not be read)";
+        }
+    }
+
+    private string DescribeUnsafe(Exception e)
+    {
         var inner = e is TypeInitializationException { InnerException: { } cause } ? cause : e;
-        var message = inner.Message.Length > 1000 ? inner.Message[..1000] + "..." : inner.Message;
+        var message = inner.Message ?? "";
+        message = message.Length > 1000 ? message[..1000] + "..." : message;
         var text = $"{inner.GetType().Name}: {message}";
         if (e != inner)
         {

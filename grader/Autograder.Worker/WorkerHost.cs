@@ -21,7 +21,16 @@ internal sealed class WorkerHost
 
     public int Run()
     {
-        _backend.Writer.Start(Msg.Ready).U32(Layout.ProtocolVersion).Str("csharp").SendTo(_backend.Output);
+        try
+        {
+            _backend.Writer.Start(Msg.Ready).U32(Layout.ProtocolVersion).Str("csharp").SendTo(_backend.Output);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"Autograder.Worker: {e.Message}");
+            return ExitCodes.ProtocolError;
+        }
+
         var reader = _backend.Reader;
         while (true)
         {
@@ -50,7 +59,15 @@ internal sealed class WorkerHost
                 (status, value, message) = (ResultStatus.HostError, 0L, $"malformed {reader.Type} command: {e.Message}");
             }
 
-            _backend.Writer.Start(Msg.Result).U8((byte)status).I64(value).Str(message).SendTo(_backend.Output);
+            try
+            {
+                _backend.Writer.Start(Msg.Result).U8((byte)status).I64(value).Str(message).SendTo(_backend.Output);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"Autograder.Worker: {e.Message}");
+                return ExitCodes.ProtocolError;
+            }
         }
     }
 

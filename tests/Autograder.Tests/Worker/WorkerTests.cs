@@ -344,4 +344,45 @@ internal sealed class WorkerTests
         Assert.That(died, Is.True);
         Assert.That(grader.Process.ExitCode, Is.Not.Zero);
     }
+
+    [Test]
+    public void An_exception_whose_message_throws_is_still_described()
+    {
+        const string source = """
+            using static Autograder.KernelApi.Kernel;
+            sealed class Nasty : System.Exception
+            {
+                public override string Message => throw new Nasty();
+            }
+
+            static class D
+            {
+                [module_init]
+                static int init() => throw new Nasty();
+            }
+            """;
+        using var grader = Start(BuildSource(source));
+        Assert.That(grader.Send(Msg.Init), Is.EqualTo((ResultStatus.DriverFault, 0L, "Nasty (its message could not be read)")));
+        Assert.That(grader.Send(Msg.Init).Status, Is.EqualTo(ResultStatus.DriverFault), "the worker is still alive");
+    }
+
+    [Test]
+    public void A_static_initializer_failure_names_the_cause()
+    {
+        const string source = """
+            using static Autograder.KernelApi.Kernel;
+            static class D
+            {
+                static readonly int[] table = Make(-1);
+                static int[] Make(int n) => new int[n];
+
+                [module_init]
+                static int init() => table.Length;
+            }
+            """;
+        using var grader = Start(BuildSource(source));
+        var (status, _, message) = grader.Send(Msg.Init);
+        Assert.That(status, Is.EqualTo(ResultStatus.DriverFault));
+        Assert.That(message, Does.StartWith("OverflowException: ").And.Contain("(in a static initializer)").And.Match("at Driver.cs:[45]$"), "the initializer, or Make when the JIT did not inline it");
+    }
 }
