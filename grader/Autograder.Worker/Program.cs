@@ -1,1 +1,39 @@
-return 0;
+using Autograder.Worker;
+using Microsoft.Win32.SafeHandles;
+
+// Autograder.Worker --in-fd N --out-fd M
+// Runs untrusted C# drivers for the grader. Protocol frames travel only over the two inherited file
+// descriptors; stdout and stderr are never part of the protocol.
+
+if (!TryParse(args, out var inFd, out var outFd))
+{
+    await Console.Error.WriteLineAsync("usage: Autograder.Worker --in-fd N --out-fd M");
+    return ExitCodes.Usage;
+}
+
+using var input = new FileStream(new SafeFileHandle(inFd, ownsHandle: true), FileAccess.Read, bufferSize: 64 * 1024);
+// Unbuffered: each frame goes out in one write, and nothing waits in a buffer when a driver hangs.
+using var output = new FileStream(new SafeFileHandle(outFd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
+return new WorkerHost(input, output).Run();
+
+static bool TryParse(string[] args, out nint inFd, out nint outFd)
+{
+    inFd = -1;
+    outFd = -1;
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        if (!int.TryParse(args[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var fd))
+        {
+            return false;
+        }
+
+        switch (args[i])
+        {
+            case "--in-fd": inFd = fd; break;
+            case "--out-fd": outFd = fd; break;
+            default: return false;
+        }
+    }
+
+    return args.Length == 4 && inFd >= 0 && outFd >= 0;
+}

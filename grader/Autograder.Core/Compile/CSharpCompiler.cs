@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Autograder.Compile;
+
+/// <summary>The outcome of compiling a C# submission: the assembly (with an embedded PDB) or the diagnostics saying why not.</summary>
+internal sealed record CSharpBuild(bool Success, byte[]? Assembly, IReadOnlyList<Model.Diagnostic> Diagnostics);
+
+/// <summary>
+/// Compiles a C# driver in memory with Roslyn, against the kernel API and a minimal BCL only, then
+/// rejects (through <see cref="CSharpAllowlist"/>) APIs a driver has no business with. Compile errors are
+/// data, not exceptions. Thread-safe: references and options are built once per process and shared.
+/// </summary>
+internal sealed class CSharpCompiler
+{
+    private const int MaxDiagnostics = 200;
+
+    private static int _referenceBuilds;
+
+    // Built once: reading metadata is the expensive part of a cold compile.
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(BuildReferences, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.None);
+
+    private static readonly CSharpCompilationOptions CompilationOptions = new(
+        OutputKind.DynamicallyLinkedLibrary,
+        optimizationLevel: OptimizationLevel.Release,
+        nullableContextOptions: NullableContextOptions.Enable,
+        allowUnsafe: false,
+        deterministic: true,
+        concurrentBuild: false);
+
+    private static readonly EmitOptions EmitOptions = new(debugInformationFormat: DebugInformationFormat.Embedded);
+
+    private readonly bool _enforceAllowlist;
+
+    public CSharpCompiler()
+        : this(enforceAllowlist: true)
+    {
+    }
+
+    /// <param name="enforceAllowlist">Test-only: false skips the allowlist, to prove the OS sandbox holds on its own.</param>
+    internal CSharpCompiler(bool enforceAllowlist) => _enforceAllowlist = enforceAllowlist;
+
+    /// <summary>How many times the metadata references were built in this process (1 once warm).</summary>
+    internal static int ReferenceBuilds => Volatile.Read(ref _referenceBuilds);
+
+    /// <summary>
+    /// Builds the references and JIT-compiles Roslyn's hot paths with a tiny driver, so the first real
+    /// submission does not pay for a cold start. Call it on a background thread at startup; safe to repeat.
+    /// </summary>
+    public static void WarmUp() =>
+        _ = new CSharpCompiler().Compile([("warmup.cs", "using static Autograder.KernelApi.Kernel;\nstatic class W { [module_init] static int I() { printk(\"%d\", 1); return 0; } }\n")]);
+
+    /// <summary>Compiles the submission's files; <paramref name="sources"/> paths are the student's relative paths.</summary>
+    public CSharpBuild Compile(IReadOnlyList<(string Path, string Text)> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var trees = sources
+            .Select(s => CSharpSyntaxTree.ParseText(SourceText.From(s.Text, Encoding.UTF8), ParseOptions, s.Path))
+            .ToArray();
+        var compilation = CSharpCompilation.Create("Driver", trees, References.Value, CompilationOptions);
+
+        if (_enforceAllowlist)
+        {
+            var rejected = CSharpAllowlist.Check(compilation);
+            if (rejected.Count > 0)
+            {
+                // Show the compiler's own errors beside the rejections (a forbidden name that does not even
+                // resolve in a driver yields both; the rejection says why).
+                var all = rejected.Concat(ToModels(compilation.GetDiagnostics())).ToList();
+                return new CSharpBuild(false, null, Dedupe(all));
+            }
+        }
+
+        using var pe = new MemoryStream();
+        var result = compilation.Emit(pe, options: EmitOptions);
+        var diagnostics = Dedupe([.. ToModels(result.Diagnostics)]);
+        return result.Success
+            ? new CSharpBuild(true, pe.ToArray(), diagnostics)
+            : new CSharpBuild(false, null, diagnostics);
+    }
+
+    private static IEnumerable<Model.Diagnostic> ToModels(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics
+            .Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
+            .OrderBy(d => d.Severity == DiagnosticSeverity.Error ? 0 : 1)
+            .Select(ToModel);
+
+    internal static Model.Diagnostic ToModel(Diagnostic d)
+    {
+        var span = d.Location.GetMappedLineSpan();
+        var (file, line, column) = d.Location.IsInSource
+            ? (span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1)
+            : ("", 0, 0);
+        var severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        return new Model.Diagnostic(severity, file, line, column, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), d.Id);
+    }
+
+    private static List<Model.Diagnostic> Dedupe(List<Model.Diagnostic> all) =>
+        [.. all.Distinct().OrderBy(d => d.Severity == "error" ? 0 : 1).ThenBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).Take(MaxDiagnostics)];
+
+    private static ImmutableArray<MetadataReference> BuildReferences()
+    {
+        Interlocked.Increment(ref _referenceBuilds);
+        // The framework the grader runs on: its CoreLib plus the facades drivers' code binds to. Nothing
+        // else (no System.Console, System.Net.*, System.Diagnostics.Process): what is not referenced cannot
+        // even be named, and the allowlist covers what CoreLib itself exposes.
+        var frameworkDir = Path.GetDirectoryName(typeof(object).Assembly.Location)
+            ?? throw new InvalidOperationException("cannot locate the .NET framework directory");
+        string[] framework = ["System.Private.CoreLib.dll", "System.Runtime.dll", "System.Collections.dll"];
+        var references = framework
+            .Select(name => Path.Combine(frameworkDir, name))
+            .Append(typeof(KernelApi.Kernel).Assembly.Location)
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path));
+        return [.. references];
+    }
+}

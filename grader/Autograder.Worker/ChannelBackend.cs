@@ -1,0 +1,200 @@
+using System.Text;
+using Autograder.KernelApi;
+using Autograder.Protocol;
+
+namespace Autograder.Worker;
+
+/// <summary>
+/// The kernel behind <see cref="Kernel"/> in the worker: each call becomes one request frame and waits for
+/// the grader's Reply. Holds no kernel state except the chrdev registrations (so an Ioctl command can find
+/// the handler). Only the thread running the current command may call; anything else (a finalizer, a
+/// thread the allowlist missed) is refused, so the channel can never interleave.
+/// </summary>
+internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBackend
+{
+    private const int MaxText = 4096;
+
+    private readonly FrameReader _reader = new();
+    private readonly FrameWriter _writer = new();
+    private readonly Dictionary<uint, Kernel.file_operations> _chrdevs = [];
+    private int _commandThread = -1;
+    private string? _oops;
+
+    /// <summary>The reader the host loop uses for commands too: one reader per channel.</summary>
+    public FrameReader Reader => _reader;
+
+    public FrameWriter Writer => _writer;
+
+    public Stream Input => input;
+
+    public Stream Output => output;
+
+    public void BeginCommand()
+    {
+        _oops = null;
+        _commandThread = Environment.CurrentManagedThreadId;
+    }
+
+    /// <summary>Ends the command; returns the oops text when the kernel oopsed during it.</summary>
+    public string? EndCommand()
+    {
+        _commandThread = -1;
+        return _oops;
+    }
+
+    public Kernel.file_operations? FindChrdev(uint major) => _chrdevs.GetValueOrDefault(major);
+
+    public void ClearRegistrations() => _chrdevs.Clear();
+
+    public ulong Ioremap(ulong phys, ulong size, ApiId api) =>
+        Call(Start(Msg.Ioremap).U64(phys).U64(size).U8((byte)api)).A;
+
+    public void Iounmap(ulong va, ApiId api) => Call(Start(Msg.Iounmap).U64(va).U8((byte)api));
+
+    public ulong MmioRead(ulong va, int size, ApiId api) =>
+        Call(Start(Msg.MmioRead).U64(va).U8((byte)size).U8((byte)api)).A;
+
+    public void MmioWrite(ulong va, int size, ulong value, ApiId api) =>
+        Call(Start(Msg.MmioWrite).U64(va).U8((byte)size).U64(value).U8((byte)api));
+
+    public ulong CopyToUser(ulong to, ReadOnlySpan<byte> data, ApiId api) =>
+        Call(Start(Msg.CopyToUser).U64(to).U8((byte)api).Blob(data)).A;
+
+    public ulong CopyFromUser(Span<byte> into, ulong from, ApiId api)
+    {
+        var notCopied = Call(Start(Msg.CopyFromUser).U64(from).U32((uint)into.Length).U8((byte)api)).A;
+        var blob = _reader.Blob();
+        into.Clear();
+        blob[..Math.Min(blob.Length, into.Length)].CopyTo(into);
+        return notCopied;
+    }
+
+    public long RegisterChrdev(uint major, string name, Kernel.file_operations fops)
+    {
+        var ret = (long)Call(Start(Msg.RegisterChrdev).U32(major).U8(fops.unlocked_ioctl is null ? (byte)0 : (byte)1).Str(Cap(name))).A;
+        // The kernel grants a fixed major with 0 and a dynamic one (major 0) by returning it.
+        if (major != 0 && ret == 0)
+        {
+            _chrdevs[major] = fops;
+        }
+        else if (major == 0 && ret > 0)
+        {
+            _chrdevs[(uint)ret] = fops;
+        }
+
+        return ret;
+    }
+
+    public void UnregisterChrdev(uint major, string name)
+    {
+        Call(Start(Msg.UnregisterChrdev).U32(major).Str(Cap(name)));
+        _chrdevs.Remove(major);
+    }
+
+    public void Printk(string raw) => Call(Start(Msg.Printk).Str(raw));
+
+    public KernelOopsException Oops(OopsCode kind, ulong address, string message)
+    {
+        Enter();
+        _oops = message;
+        _writer.Start(Msg.Oops).U8((byte)kind).U64(address).Str(Cap(message)).SendTo(output);
+        throw new KernelOopsException(message);
+    }
+
+    public ulong PciGetDevice(uint vendor, uint device) => Call(Start(Msg.PciGetDevice).U32(vendor).U32(device)).A;
+
+    public (ulong Start, ulong Length) PciResource(ulong handle, uint bar)
+    {
+        var reply = Call(Start(Msg.PciResource).U64(handle).U32(bar));
+        return (reply.A, reply.B);
+    }
+
+    public ulong PciRegisterDriver(string name, IReadOnlyList<(uint Vendor, uint Device)> ids)
+    {
+        var w = Start(Msg.PciRegisterDriver).Str(Cap(name)).U32((uint)Math.Min(ids.Count, 256));
+        foreach (var (vendor, device) in ids.Take(256))
+        {
+            w.U32(vendor).U32(device);
+        }
+
+        return Call(w).A;
+    }
+
+    public void PciUnregisterDriver(string name) => Call(Start(Msg.PciUnregisterDriver).Str(Cap(name)));
+
+    public void Note(string text) => Call(Start(Msg.Note).Str(Cap(text)));
+
+    private FrameWriter Start(Msg type)
+    {
+        Enter();
+        return _writer.Start(type);
+    }
+
+    private void Enter()
+    {
+        if (_commandThread != Environment.CurrentManagedThreadId)
+        {
+            throw new InvalidOperationException("kernel call outside the driver's own call (from another thread or a finalizer)");
+        }
+
+        // After an oops the command is over: a driver that caught the exception cannot go on.
+        if (_oops is not null)
+        {
+            throw new KernelOopsException(_oops);
+        }
+    }
+
+    /// <summary>Sends the request and reads its Reply; the reply's blob is left unread for the caller.</summary>
+    private (ulong A, ulong B) Call(FrameWriter request)
+    {
+        request.SendTo(output);
+        bool got;
+        try
+        {
+            got = _reader.Read(input);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw Broken($"channel failed while waiting for a reply: {e.Message}");
+        }
+
+        if (!got)
+        {
+            throw Broken("the grader closed the channel during a kernel call");
+        }
+
+        if (_reader.Type != Msg.Reply)
+        {
+            throw Broken($"expected Reply, got {_reader.Type}");
+        }
+
+        var status = (ReplyStatus)_reader.U8();
+        var a = _reader.U64();
+        var b = _reader.U64();
+        if (status == ReplyStatus.Oops)
+        {
+            var text = Encoding.UTF8.GetString(_reader.Blob());
+            _oops = text.Length > 0 ? text : "kernel oops";
+            throw new KernelOopsException(_oops);
+        }
+
+        return (a, b);
+    }
+
+    // A broken channel ends the worker at once: the driver must not get a chance to catch it and go on.
+    private static Exception Broken(string why)
+    {
+        try
+        {
+            Console.Error.WriteLine($"Autograder.Worker: {why}");
+        }
+        finally
+        {
+            Environment.Exit(ExitCodes.ProtocolError);
+        }
+
+        return new ProtocolException(why);
+    }
+
+    private static string Cap(string s) => s.Length <= MaxText ? s : s[..MaxText];
+}
