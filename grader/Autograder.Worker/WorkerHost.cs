@@ -140,6 +140,9 @@ internal sealed class WorkerHost
 
     private (ResultStatus, long, string) Run(DriverInstance instance, Func<long> call)
     {
+        // Re-installed every time: a driver that got past the allowlist (reflection) must not leave the
+        // next command, or the next instance, talking to something else.
+        Kernel.Backend = _backend;
         _backend.BeginCommand();
         long value;
         try

@@ -385,4 +385,22 @@ internal sealed class WorkerTests
         Assert.That(status, Is.EqualTo(ResultStatus.DriverFault));
         Assert.That(message, Does.StartWith("OverflowException: ").And.Contain("(in a static initializer)").And.Match("at Driver.cs:[45]$"), "the initializer, or Make when the JIT did not inline it");
     }
+
+    [Test]
+    public void Reflection_past_a_disabled_allowlist_cannot_break_the_next_driver()
+    {
+        var hostile = new CSharpCompiler(enforceAllowlist: false).Compile(CSharpExamples.Sources("hostile/csharp/reflection-into-grader"));
+        Assert.That(hostile.Success, Is.True);
+        using var grader = Start(hostile.Assembly!);
+        var (status, _, message) = grader.Send(Msg.Init);
+        Assert.That(status, Is.EqualTo(ResultStatus.DriverFault));
+        Assert.That(message, Does.StartWith("InvalidOperationException: no kernel"));
+        Assert.That(grader.Events, Is.Empty, "the grader observed nothing, so it credits nothing");
+
+        Assert.That(grader.Send(Msg.End).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Load(Build("csharp/reference")).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Send(Msg.Begin).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Send(Msg.Init), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Events, Has.Count.EqualTo(3));
+    }
 }
