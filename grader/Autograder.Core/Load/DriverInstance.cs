@@ -42,6 +42,8 @@ internal sealed class DriverInstance : IDisposable
 {
     // Past this much printk text one instance's further messages are dropped (a log flood costs us nothing).
     private const int DmesgCap = 1 << 20;
+    // Reply.b of PCI lookups: vendor << 16 | device of the device found, so the host knows which id matched.
+    private const ulong EmulatedDeviceIds = ((ulong)RngDevice.VendorId << 16) | RngDevice.DeviceId;
 
     private readonly HostProcess _host = null!;
     private readonly CheckBudget _budget;
@@ -344,6 +346,7 @@ internal sealed class DriverInstance : IDisposable
             {
                 var vendor = r.U32();
                 a = Kernel.PciGetDevice(vendor, r.U32());
+                b = a == 0 ? 0 : EmulatedDeviceIds;
                 break;
             }
 
@@ -365,6 +368,7 @@ internal sealed class DriverInstance : IDisposable
                 }
 
                 a = Kernel.PciRegisterDriver(name, ids);
+                b = a == 0 ? 0 : EmulatedDeviceIds;
                 break;
             }
 
@@ -381,6 +385,12 @@ internal sealed class DriverInstance : IDisposable
         }
 
         var status = Kernel.OopsCount != oopsBefore ? ReplyStatus.Oops : ReplyStatus.Ok;
+        if (status == ReplyStatus.Oops)
+        {
+            // The host shows the oops text to the driver's unwinding code; it changes no verdict.
+            blob = Encoding.UTF8.GetBytes(Kernel.Oops ?? "kernel oops");
+        }
+
         w.Start(Msg.Reply).U8((byte)status).U64(a).U64(b).Blob(blob).SendTo(_host.ToHost);
     }
 }

@@ -38,6 +38,8 @@ internal sealed class HostLauncher
             // Hex, as the runtime expects: the worker's managed heap cap.
             ["DOTNET_GCHeapHardLimit"] = $"0x{Limits.MemoryMb * 1024L * 1024L:x}",
             ["DOTNET_EnableDiagnostics"] = "0",
+            // W^X double-maps code through a memfd, which the sandbox's zero file-size limit forbids.
+            ["DOTNET_EnableWriteXorExecute"] = "0",
             ["DOTNET_TieredPGO"] = "0",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_gcServer"] = "0",
@@ -45,7 +47,7 @@ internal sealed class HostLauncher
         };
         IReadOnlyList<string> args = _launchPath is null
             ? [_workerDll]
-            : ["--in-fd", "{in}", "--out-fd", "{out}", "--cpu-seconds", "0", "--nproc", "64", "--", _dotnet, _workerDll];
+            : ["--in-fd", "{in}", "--out-fd", "{out}", "--nproc", "512", "--", _dotnet, _workerDll];
         var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env);
         return TryStart(command, out worker, out problem);
     }

@@ -35,6 +35,7 @@ internal sealed class HostProcess : IDisposable
     private HostProcess(HostKind kind, Process process, AnonymousPipeServerStream toHost, AnonymousPipeServerStream fromHost)
     {
         Kind = kind;
+        Pid = process.Id;
         _process = process;
         _toHost = toHost;
         _fromHost = fromHost;
@@ -45,7 +46,7 @@ internal sealed class HostProcess : IDisposable
     public HostKind Kind { get; }
     public Stream ToHost => _toHost;
     public Stream FromHost => _fromHost;
-    public int Pid => _process.Id;
+    public int Pid { get; }
     public FrameWriter Writer { get; } = new();
     public FrameReader Reader { get; } = new();
     /// <summary>Why the grader killed it (timeout), or null.</summary>
@@ -63,6 +64,11 @@ internal sealed class HostProcess : IDisposable
             StandardErrorEncoding = Encoding.UTF8,
         };
 
+        // Hosts see none of our environment (CI tokens live there), only what they need.
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = "/usr/bin:/bin";
+        psi.Environment["HOME"] = "/tmp";
+        psi.Environment["LANG"] = "C.UTF-8";
         foreach (var (k, v) in command.Environment)
         {
             psi.Environment[k] = v;
@@ -115,7 +121,7 @@ internal sealed class HostProcess : IDisposable
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var stat = File.ReadAllText($"/proc/{Pid}/stat");
             // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
             var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             var ticks = long.Parse(rest[11], System.Globalization.CultureInfo.InvariantCulture)

@@ -1,3 +1,4 @@
+using Autograder.Compile;
 using Autograder.Load;
 using Autograder.Submissions;
 
@@ -5,19 +6,29 @@ namespace Autograder.Pipeline;
 
 /// <summary>
 /// The machinery one run needs, set up once: compilers, the sandbox launcher, the worker files. Finds
-/// what the machine lacks (gcc, namespaces) and says so once as a warning instead of failing.
+/// what the machine lacks (gcc) and says so once as a warning instead of failing.
 /// </summary>
 internal sealed class GradingEnvironment : IDisposable
 {
-    private readonly List<string> _warnings = [];
-    private readonly Dictionary<Language, ISubmissionBuilder> _builders = [];
+    private static readonly string[] WorkerFiles =
+        ["Autograder.Worker.dll", "Autograder.Worker.runtimeconfig.json", "Autograder.Worker.deps.json", "Autograder.KernelApi.dll"];
 
-    private GradingEnvironment(HostLauncher launcher)
+    private readonly List<string> _warnings = [];
+    private readonly CCompiler _cCompiler;
+    private readonly Dictionary<Language, ISubmissionBuilder> _builders;
+
+    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler)
     {
         Launcher = launcher;
+        _cCompiler = cCompiler;
+        _builders = new()
+        {
+            [Language.CSharp] = new CSharpBuilder(new CSharpCompiler()),
+            [Language.C] = new CBuilder(cCompiler),
+        };
     }
 
-    public HostLauncher Launcher { get; private set; }
+    public HostLauncher Launcher { get; }
 
     public IReadOnlyList<string> Warnings => _warnings;
 
@@ -25,26 +36,75 @@ internal sealed class GradingEnvironment : IDisposable
 
     public static GradingEnvironment Create(Action<string> warn)
     {
-        var limits = new HostLimits();
-        var environment = new GradingEnvironment(new HostLauncher(AppContext.BaseDirectory, null, limits));
-        void Warn(string message)
+        var (toolchain, problem) = NativeToolchain.Shared;
+        var warnings = new List<string>();
+        string? launch = null;
+        var workerDir = AppContext.BaseDirectory;
+        if (toolchain is null)
         {
-            environment._warnings.Add(message);
-            warn(message);
+            warnings.Add($"{problem ?? NativeToolchain.MissingGcc}. C submissions cannot be graded (a grader fault, costing students nothing), and C# workers run without the OS sandbox (the compile-time allowlist still applies).");
+        }
+        else
+        {
+            launch = toolchain.LaunchPath;
+            workerDir = PublishWorker(toolchain.Root);
         }
 
-        environment._builders[Language.CSharp] = new UnavailableBuilder("C# support is not wired yet");
-        environment._builders[Language.C] = new UnavailableBuilder("C support is not wired yet");
-        Warn("no OS sandbox: workers run without namespaces or an unprivileged user");
+        var environment = new GradingEnvironment(new HostLauncher(workerDir, launch, new HostLimits()), new CCompiler(NativeToolchain.Shared));
+        foreach (var w in warnings)
+        {
+            environment._warnings.Add(w);
+            warn(w);
+        }
+
         return environment;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Workers run as an unprivileged user, who cannot read a build folder under /root: the worker's few
+    /// files are copied once into the world-readable cache (keyed by their content).
+    /// </summary>
+    private static string PublishWorker(string cacheRoot)
     {
+        var sources = WorkerFiles.Select(f => Path.Combine(AppContext.BaseDirectory, f)).ToList();
+        if (sources.Any(f => !File.Exists(f)))
+        {
+            return AppContext.BaseDirectory;
+        }
+
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var f in sources)
+        {
+            sha.AppendData(File.ReadAllBytes(f));
+        }
+
+        var dir = Path.Combine(cacheRoot, "worker-" + Convert.ToHexStringLower(sha.GetHashAndReset())[..16]);
+        if (Directory.Exists(dir))
+        {
+            return dir;
+        }
+
+        var temp = dir + ".tmp-" + Environment.ProcessId;
+        NativeToolchain.CreateDirectory(temp);
+        foreach (var f in sources)
+        {
+            var target = Path.Combine(temp, Path.GetFileName(f));
+            File.Copy(f, target, overwrite: true);
+            NativeToolchain.SetMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        try
+        {
+            Directory.Move(temp, dir);
+        }
+        catch (IOException)
+        {
+            // Another grader published the same files first.
+            Directory.Delete(temp, recursive: true);
+        }
+
+        return dir;
     }
 
-    private sealed class UnavailableBuilder(string reason) : ISubmissionBuilder
-    {
-        public BuildResult Build(Submission submission) => new() { Sources = [], GraderGap = reason };
-    }
+    public void Dispose() => _cCompiler.Dispose();
 }
