@@ -19,6 +19,7 @@ internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBacke
     private readonly Dictionary<uint, Kernel.file_operations> _chrdevs = [];
     private int _commandThread = -1;
     private string? _oops;
+    private bool _dmesgFull;
 
     /// <summary>The reader the host loop uses for commands too: one reader per channel.</summary>
     public FrameReader Reader => _reader;
@@ -44,7 +45,12 @@ internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBacke
 
     public Kernel.file_operations? FindChrdev(uint major) => _chrdevs.GetValueOrDefault(major);
 
-    public void ClearRegistrations() => _chrdevs.Clear();
+    /// <summary>A fresh driver instance: no registrations, and a fresh kernel whose dmesg is not full.</summary>
+    public void ClearRegistrations()
+    {
+        _chrdevs.Clear();
+        _dmesgFull = false;
+    }
 
     public ulong Ioremap(ulong phys, ulong size, ApiId api) =>
         Call(Start(Msg.Ioremap).U64(phys).U64(size).U8((byte)api)).A;
@@ -91,7 +97,15 @@ internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBacke
         _chrdevs.Remove(major);
     }
 
-    public void Printk(string raw) => Call(Start(Msg.Printk).Str(raw));
+    public void Printk(string raw)
+    {
+        // Once the grader says its dmesg is full, a log flood costs no more round trips.
+        if (!_dmesgFull)
+        {
+            _dmesgFull = Call(Start(Msg.Printk).Str(raw)).A != 0;
+        }
+    }
+
 
     public KernelOopsException Oops(OopsCode kind, ulong address, string message)
     {

@@ -36,7 +36,7 @@ static class MyRng
                     /* Application requests to seed the RNG */
                     if (copy_from_user(out uint seed, arg) != 0)
                         return -EFAULT;
-                    devmem![SEED_REG / 4] = seed;
+                    iowrite32(seed, devmem! + SEED_REG);
                     break;
                 }
 

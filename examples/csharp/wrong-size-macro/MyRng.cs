@@ -6,7 +6,7 @@ using static Autograder.KernelApi.Kernel;
 static class MyRng
 {
     static readonly uint MY_RNG_IOCTL_RAND = _IOR<nuint>('q', 1); // C: _IOR('q', 1, unsigned int *)
-    static readonly uint MY_RNG_IOCTL_SEED = _IOW<uint>('q', 1);
+    static readonly uint MY_RNG_IOCTL_SEED = _IOW<nuint>('q', 1); // C: _IOW('q', 1, unsigned int *)
 
     const ulong DEVICE_BASE_PHYS_ADDR = 0xfebf1000;
     const ulong DEVICE_SIZE = 4096;

@@ -361,13 +361,21 @@ public sealed class SimKernel
     {
         ArgumentNullException.ThrowIfNull(ids);
         var handle = ids.Any(id => Matches(id.Vendor, id.Device)) ? PciDeviceHandle : 0;
+        PciDriverBound |= handle != 0;
         Note(handle == 0
             ? $"pci_register_driver(\"{name}\"): no id matches the device 0x1234:0xcafe"
             : $"pci_register_driver(\"{name}\"): matches 0x1234:0xcafe, probe follows");
         return handle;
     }
 
-    public void PciUnregisterDriver(string name) => Note($"pci_unregister_driver(\"{name}\")");
+    public void PciUnregisterDriver(string name)
+    {
+        PciDriverBound = false;
+        Note($"pci_unregister_driver(\"{name}\")");
+    }
+
+    /// <summary>A pci_driver whose id table matches the device is registered (its probe ran at registration).</summary>
+    public bool PciDriverBound { get; private set; }
 
     // ---- helpers ----
 

@@ -339,6 +339,7 @@ internal sealed class DriverInstance : IDisposable
                     Kernel.Note($"log flood: printk output past {DmesgCap} bytes dropped");
                 }
 
+                a = _printkBytes > DmesgCap ? 1UL : 0;
                 break;
             }
 

@@ -24,13 +24,20 @@ long strtol(const char *s, char **end, int base);
 
 /* ---- printk, BUG, panic ------------------------------------------------------------------- */
 
+/* Set when the grader's reply says its dmesg is full: a log flood then costs no more round trips. */
+static int ag_dmesg_full;
+
 int vprintk(const char *fmt, va_list args)
 {
 	char buf[AG_PRINTK_MAX];
 	int n = vsnprintf(buf, sizeof buf, fmt, args);
+	struct ag_reply reply;
+	if (ag_dmesg_full)
+		return n < 0 ? 0 : n;
 	ag_begin(AG_MSG_PRINTK);
 	ag_str(buf);
-	ag_call(NULL);
+	ag_call(&reply);
+	ag_dmesg_full = reply.a != 0;
 	return n < 0 ? 0 : (n < (int)sizeof buf ? n : (int)sizeof buf - 1);
 }
 

@@ -1,5 +1,4 @@
 using Autograder.Exercise;
-using Autograder.Load;
 using static Autograder.Check.Builtin.Virt101;
 
 namespace Autograder.Check.Builtin;
@@ -15,9 +14,9 @@ internal sealed class IoctlEncodingCheck : ICheck
         var seed = Seed(ctx);
         ctx.PlannedCases = 2;
         var d = ctx.LoadForIoctl();
-        var randOk = ctx.Case($"0x{rand:x8} reads the device and writes the user's variable", Behaviour(d, rand) == Role.Rand,
+        var randOk = ctx.Case($"0x{rand:x8} reads the device and writes the user's variable", Behaviour(d, rand, diagnosing: false) == Role.Rand,
             $"0x{rand:x8} did not read the RAND register and copy the value to user memory");
-        var seedOk = ctx.Case($"0x{seed:x8} reads the user's variable and writes the device", Behaviour(d, seed) == Role.Seed,
+        var seedOk = ctx.Case($"0x{seed:x8} reads the user's variable and writes the device", Behaviour(d, seed, diagnosing: false) == Role.Seed,
             $"0x{seed:x8} did not copy a value from user memory to the SEED register");
         if (!randOk || !seedOk)
         {
@@ -30,15 +29,14 @@ internal sealed class IoctlEncodingCheck : ICheck
     private enum Role { None, Rand, Seed, Other }
 
     /// <summary>What one ioctl did: read the device and wrote the user (RAND), or the other way round (SEED).</summary>
-    private static Role Behaviour(Driver d, uint cmd)
+    private static Role Behaviour(Driver d, uint cmd, bool diagnosing = true)
     {
         var dev = d.Device.Accesses.Count;
         var user = d.User.Accesses.Count;
         var variable = Variable(d, 7);
-        var r = d.TryIoctl(cmd, variable);
-        if (r.Status is not (CallStatus.Returned or CallStatus.Oops))
+        var r = diagnosing ? d.TryIoctl(cmd, variable) : d.Throw(d.TryIoctl(cmd, variable), $"ioctl(0x{cmd:x8}, 0x{variable:x})");
+        if (!r.Returned)
         {
-            d.Instance.Kernel.Note($"0x{cmd:x8}: {r}");
             return Role.None;
         }
 

@@ -41,7 +41,7 @@ public enum Msg : byte
     CopyFromUser = 0x45,     // u64 user address, u32 length, u8 Api -> a = bytes not copied, blob (length bytes, zero-filled past the fault)
     RegisterChrdev = 0x46,   // u32 major, u8 has unlocked_ioctl, string name -> a = return value (as i64)
     UnregisterChrdev = 0x47, // u32 major, string name
-    Printk = 0x48,           // string raw text as formatted (level prefix "\x01" + digit kept)
+    Printk = 0x48,           // string raw text as formatted (level prefix "\x01" + digit kept) -> a = 1 when dmesg is full: send no more
     Oops = 0x49,             // u8 OopsKind, u64 address, string message; no reply: the host abandons the command
     PciGetDevice = 0x4A,     // u32 vendor, u32 device -> a = device handle (0 = none)
     PciResource = 0x4B,      // u64 handle, u32 bar -> a = start, b = length
