@@ -38,6 +38,26 @@ internal sealed class CSharpCompiler
 
     private readonly bool _enforceAllowlist;
 
+    // The kernel's fixed-width type names, so `u32 val = ioread32(devmem);` ports as written.
+    private static readonly (string Alias, string Type)[] KernelTypes =
+    [
+        ("u8", "System.Byte"), ("u16", "System.UInt16"), ("u32", "System.UInt32"), ("u64", "System.UInt64"),
+        ("s8", "System.SByte"), ("s16", "System.Int16"), ("s32", "System.Int32"), ("s64", "System.Int64"),
+    ];
+
+    /// <summary>Global aliases for the kernel types the student did not alias already (a second alias of the
+    /// same name would not compile). It names nothing but aliases, so the allowlist has nothing to see in it.</summary>
+    private static SyntaxTree KernelTypeAliases(IEnumerable<SyntaxTree> student)
+    {
+        var taken = student
+            .SelectMany(t => t.GetCompilationUnitRoot().Usings)
+            .Select(u => u.Alias?.Name.Identifier.ValueText)
+            .OfType<string>()
+            .ToHashSet();
+        var text = string.Concat(KernelTypes.Where(k => !taken.Contains(k.Alias)).Select(k => $"global using {k.Alias} = {k.Type};\n"));
+        return CSharpSyntaxTree.ParseText(SourceText.From(text, Encoding.UTF8), ParseOptions, "<kernel types>");
+    }
+
     public CSharpCompiler()
         : this(enforceAllowlist: true)
     {
@@ -60,9 +80,10 @@ internal sealed class CSharpCompiler
     public CSharpBuild Compile(IReadOnlyList<(string Path, string Text)> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        var trees = sources
+        var student = sources
             .Select(s => CSharpSyntaxTree.ParseText(SourceText.From(s.Text, Encoding.UTF8), ParseOptions, s.Path))
             .ToArray();
+        SyntaxTree[] trees = [.. student, KernelTypeAliases(student)];
         var compilation = CSharpCompilation.Create("Driver", trees, References.Value, CompilationOptions);
 
         if (_enforceAllowlist)

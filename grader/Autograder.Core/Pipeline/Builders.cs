@@ -39,39 +39,59 @@ internal sealed class CSharpBuilder(CSharpCompiler compiler) : ISubmissionBuilde
 }
 
 /// <summary>C drivers: gcc against our kernel headers, linked with the kernel model into a host executable.</summary>
-internal sealed class CBuilder(CCompiler compiler) : ISubmissionBuilder
+internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
 {
     public const string DriverPath = "drivers/misc/my-rng.c";
 
     public BuildResult Build(Submission submission)
     {
-        var (files, notes, problem) = SourceLoader.Read(submission);
+        // Headers next to the sources belong to the driver (#include "my-rng.h").
+        var headers = submission.Files.Select(Path.GetDirectoryName).Distinct()
+            .SelectMany(d => Directory.Exists(d) ? Directory.GetFiles(d, "*.h") : [])
+            .Order(StringComparer.Ordinal);
+        var (files, notes, problem) = SourceLoader.Read(submission with { Files = [.. submission.Files, .. headers] });
         if (problem is not null)
         {
             return new BuildResult { Sources = [], Failure = problem };
         }
 
-        // A patch is graded by the my-rng.c it creates; the patch itself is kept for the report.
+        // A patch is graded by the my-rng.c it creates; hand-ins often carry other patches too (the
+        // student's qemu.patch), which are kept for the report but not compiled.
         var sources = new List<(string Path, string Text)>();
         var patches = files.Where(f => f.Path.EndsWith(".patch", StringComparison.OrdinalIgnoreCase) || f.Path.EndsWith(".diff", StringComparison.OrdinalIgnoreCase)).ToList();
+        var problems = new List<string>();
         foreach (var patch in patches)
         {
             var driver = PatchExtractor.ExtractMyRng(patch.Text, out var patchProblem);
-            if (driver is null)
+            if (driver is not null && sources.Count == 0)
             {
-                return new BuildResult { Sources = SourceLoader.ForReport(files), Failure = $"{patch.Path}: {patchProblem}" };
+                sources.Add((DriverPath, driver));
             }
+            else if (driver is null)
+            {
+                problems.Add($"{patch.Path}: {patchProblem}");
+            }
+        }
 
-            sources.Add((DriverPath, driver));
+        if (patches.Count > 0 && sources.Count == 0)
+        {
+            return new BuildResult { Sources = SourceLoader.ForReport(files), Failure = string.Join("; ", problems) };
         }
 
         sources.AddRange(files.Where(f => !patches.Contains(f)));
+
+        // Hand-ins often include the student's user-space test program; it is not part of the driver.
+        var userland = sources.Where(f => f.Path.EndsWith(".c", StringComparison.Ordinal) && IsUserProgram(f.Text)).ToList();
+        var compiled = sources.Count(f => f.Path.EndsWith(".c", StringComparison.Ordinal)) > userland.Count
+            ? [.. sources.Except(userland)]
+            : sources;
+        notes.AddRange(userland.Where(_ => compiled != sources).Select(f => new Model.Diagnostic("warning", f.Path, 1, 1, "a user-space program (it has main() and libc headers): kept for the report, not compiled into the driver")));
         if (compiler.Unavailable is { } missing)
         {
             return new BuildResult { Sources = SourceLoader.ForReport(sources), GraderGap = missing };
         }
 
-        var build = compiler.Compile(submission.Id, sources);
+        var build = compiler.Compile(submission.Id, compiled);
         var diagnostics = notes.Concat(build.Diagnostics).ToList();
         if (build.GraderGap is not null)
         {
@@ -100,4 +120,13 @@ internal sealed class CBuilder(CCompiler compiler) : ISubmissionBuilder
             Cleanup = () => CCompiler.Delete(build),
         };
     }
+
+    private static bool IsUserProgram(string text) =>
+        UserMain().IsMatch(text) && UserHeaders().IsMatch(text);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bint\s+main\s*\(")]
+    private static partial System.Text.RegularExpressions.Regex UserMain();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"#\s*include\s*<(stdio|stdlib|fcntl|unistd|sys/ioctl)\.h>")]
+    private static partial System.Text.RegularExpressions.Regex UserHeaders();
 }
