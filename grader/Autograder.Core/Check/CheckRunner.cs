@@ -150,9 +150,10 @@ internal static class CheckRunner
     private static IReadOnlyList<TraceEvent> Trace(CheckContext ctx)
     {
         var events = new List<TraceEvent>();
-        foreach (var d in ctx.Drivers)
+        var traced = ctx.Drivers.Where(d => d.Traced).ToList();
+        foreach (var d in traced)
         {
-            if (ctx.Drivers.Count > 1)
+            if (traced.Count > 1)
             {
                 events.Add(new TraceEvent { Kind = "note", Text = $"driver instance {d.Index + 1} (fresh kernel)" });
             }

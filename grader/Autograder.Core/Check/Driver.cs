@@ -28,6 +28,9 @@ public sealed class Driver : IDisposable
 
     public UserMemory User => Kernel.User;
 
+    /// <summary>False for drivers a check only probes: their events stay out of the check's trace.</summary>
+    public bool Traced { get; set; } = true;
+
     /// <summary>What module_init returned, once run.</summary>
     public DriverCall? InitResult { get; internal set; }
 

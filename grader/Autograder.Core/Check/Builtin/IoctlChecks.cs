@@ -14,79 +14,105 @@ internal sealed class IoctlEncodingCheck : ICheck
         var seed = Seed(ctx);
         ctx.PlannedCases = 2;
         var d = ctx.LoadForIoctl();
-        var randOk = ctx.Case($"0x{rand:x8} reads the device and writes the user's variable", Behaviour(d, rand, diagnosing: false) == Role.Rand,
-            $"0x{rand:x8} did not read the RAND register and copy the value to user memory");
-        var seedOk = ctx.Case($"0x{seed:x8} reads the user's variable and writes the device", Behaviour(d, seed, diagnosing: false) == Role.Seed,
-            $"0x{seed:x8} did not copy a value from user memory to the SEED register");
-        if (!randOk || !seedOk)
+        var randSeen = Observe(d, rand, fatal: true)!;
+        var seedSeen = Observe(d, seed, fatal: true)!;
+        var randOk = ctx.Case($"0x{rand:x8} reads the device and writes the user's variable", randSeen.IsRand,
+            $"0x{rand:x8} {randSeen.Describe()}; expected a read of the RAND register (offset 0) and a copy to user memory");
+        var seedOk = ctx.Case($"0x{seed:x8} reads the user's variable and writes the device", seedSeen.IsSeed,
+            $"0x{seed:x8} {seedSeen.Describe()}; expected a copy from user memory and a write to the SEED register (offset 4)");
+        if (randOk && seedOk)
         {
-            Diagnose(ctx, rand, seed, randOk, seedOk);
+            return ctx.Verdict();
+        }
+
+        if (!randOk && !seedOk && randSeen.IsSeed && seedSeen.IsRand)
+        {
+            ctx.Hint("RAND and SEED directions are swapped: RAND reads from the device, so it is _IOR('q', 1, unsigned int); SEED is _IOW('q', 1, unsigned int).");
+            return ctx.Verdict();
+        }
+
+        if (!seedOk && seedSeen.ReadsUser && seedSeen.Device.Any(a => a.IsWrite))
+        {
+            ctx.Hint($"0x{seed:x8} reads the user's value but writes it at {Describe(seedSeen.Device.Where(a => a.IsWrite))}: the SEED register is offset 4 (iowrite32(value, devmem + 4)).");
+        }
+
+        if (!randOk && randSeen.WritesUser && randSeen.Device.Any(a => !a.IsWrite))
+        {
+            ctx.Hint($"0x{rand:x8} copies to user memory but reads the device as {Describe(randSeen.Device.Where(a => !a.IsWrite))}: the RAND register is offset 0.");
+        }
+
+        if ((!randOk && randSeen.Untouched) || (!seedOk && seedSeen.Untouched))
+        {
+            Diagnose(ctx, d, rand, seed, randOk || !randSeen.Untouched, seedOk || !seedSeen.Untouched);
         }
 
         return ctx.Verdict();
     }
 
-    private enum Role { None, Rand, Seed, Other }
+    /// <summary>What one ioctl did to the device and to user memory.</summary>
+    private sealed record Seen(long Ret, List<MmioAccess> Device, List<UserAccess> User)
+    {
+        public bool ReadsRandRegister => Device.Any(a => !a.IsWrite && a.Offset == 0);
 
-    /// <summary>What one ioctl did: read the device and wrote the user (RAND), or the other way round (SEED).</summary>
-    private static Role Behaviour(Driver d, uint cmd, bool diagnosing = true)
+        public bool WritesSeedRegister => Device.Any(a => a.IsWrite && a.Offset == 4);
+
+        public bool WritesUser => User.Any(a => a.ToUser);
+
+        public bool ReadsUser => User.Any(a => !a.ToUser);
+
+        public bool IsRand => ReadsRandRegister && WritesUser && !(ReadsUser && WritesSeedRegister);
+
+        public bool IsSeed => ReadsUser && WritesSeedRegister && !(ReadsRandRegister && WritesUser);
+
+        public bool Untouched => Device.Count == 0 && User.Count == 0;
+
+        public string Describe() => Untouched
+            ? $"returned {Errno(Ret)} and touched neither the device nor user memory"
+            : $"returned {Errno(Ret)} after {Virt101.Describe(Device)} and {(User.Count == 0 ? "no user memory access" : string.Join(", ", User.Select(u => $"{(u.ToUser ? "a copy to" : "a copy from")} user memory ({u.Size} bytes)")))}";
+    }
+
+    /// <summary>Runs one ioctl on a fresh user variable; null when the driver did not return (only when not fatal).</summary>
+    private static Seen? Observe(Driver d, uint cmd, bool fatal)
     {
         var dev = d.Device.Accesses.Count;
         var user = d.User.Accesses.Count;
         var variable = Variable(d, 7);
-        var r = diagnosing ? d.TryIoctl(cmd, variable) : d.Throw(d.TryIoctl(cmd, variable), $"ioctl(0x{cmd:x8}, 0x{variable:x})");
-        if (!r.Returned)
-        {
-            return Role.None;
-        }
-
-        var device = DeviceSince(d, dev);
-        var users = UserSince(d, user);
-        var readsDevice = device.Any(a => !a.IsWrite && a.Offset == 0);
-        var writesDevice = device.Any(a => a.IsWrite && a.Offset == 4);
-        var writesUser = users.Any(a => a.ToUser);
-        var readsUser = users.Any(a => !a.ToUser);
-        return (readsDevice && writesUser, readsUser && writesDevice) switch
-        {
-            (true, false) => Role.Rand,
-            (false, true) => Role.Seed,
-            (false, false) when device.Count == 0 && users.Count == 0 => Role.None,
-            _ => Role.Other,
-        };
+        var r = fatal ? d.Throw(d.TryIoctl(cmd, variable), $"ioctl(0x{cmd:x8}, 0x{variable:x})") : d.TryIoctl(cmd, variable);
+        return r.Returned ? new Seen(r.Value, DeviceSince(d, dev), UserSince(d, user)) : null;
     }
 
-    /// <summary>Finds the numbers the driver does answer to, to say what its macros encode.</summary>
-    private static void Diagnose(CheckContext ctx, uint rand, uint seed, bool randOk, bool seedOk)
+    /// <summary>Finds the numbers the driver does answer to, to say what its macros encode. Probes a fresh,
+    /// untraced driver, so the check's trace stays readable.</summary>
+    private static void Diagnose(CheckContext ctx, Driver first, uint rand, uint seed, bool randFound, bool seedFound)
     {
         using var d = ctx.LoadForIoctl();
-        if (!randOk && !seedOk && Behaviour(d, rand) == Role.Seed && Behaviour(d, seed) == Role.Rand)
-        {
-            ctx.Hint("RAND and SEED directions are swapped: RAND reads from the device, so it is _IOR('q', 1, unsigned int); SEED is _IOW('q', 1, unsigned int).");
-            return;
-        }
-
+        d.Traced = false;
         var found = new List<string>();
+        var probed = 0;
         foreach (var cmd in Candidates(rand, seed))
         {
-            if (d.Instance.Dead)
+            if (d.Instance.Dead || (randFound && seedFound))
             {
                 break;
             }
 
-            var role = Behaviour(d, cmd);
-            if (role == Role.Rand && !randOk)
+            probed++;
+            var seen = Observe(d, cmd, fatal: false);
+            if (seen is { IsRand: true } && !randFound)
             {
                 found.Add($"your RAND answers 0x{cmd:x8} ({Decode(cmd)})");
+                randFound = true;
             }
-            else if (role == Role.Seed && !seedOk)
+            else if (seen is { IsSeed: true } && !seedFound)
             {
                 found.Add($"your SEED answers 0x{cmd:x8} ({Decode(cmd)})");
+                seedFound = true;
             }
         }
 
-        ctx.Hint(found.Count > 0
-            ? string.Join("; ", found) + $". Define MY_RNG_IOCTL_RAND as _IOR('q', 1, unsigned int) = 0x{rand:x8} and MY_RNG_IOCTL_SEED as _IOW('q', 1, unsigned int) = 0x{seed:x8}."
-            : $"No other command number of type 'q' did RAND's or SEED's work. Define MY_RNG_IOCTL_RAND as _IOR('q', 1, unsigned int) = 0x{rand:x8} and MY_RNG_IOCTL_SEED as _IOW('q', 1, unsigned int) = 0x{seed:x8}.");
+        first.Kernel.Note($"probed {probed} other command numbers of type 'q' in a fresh driver (not traced)");
+        ctx.Hint((found.Count > 0 ? string.Join("; ", found) + ". " : "No other command number of type 'q' did RAND's or SEED's work. ")
+            + $"Define MY_RNG_IOCTL_RAND as _IOR('q', 1, unsigned int) = 0x{rand:x8} and MY_RNG_IOCTL_SEED as _IOW('q', 1, unsigned int) = 0x{seed:x8}.");
     }
 
     private static IEnumerable<uint> Candidates(uint rand, uint seed)
