@@ -33,7 +33,7 @@ internal sealed class IoctlEncodingCheck : ICheck
 
         if (!seedOk && seedSeen.ReadsUser && seedSeen.Device.Any(a => a.IsWrite))
         {
-            ctx.Hint($"0x{seed:x8} reads the user's value but writes it at {Describe(seedSeen.Device.Where(a => a.IsWrite))}: the SEED register is offset 4 (iowrite32(value, devmem + 4)).");
+            ctx.Hint($"0x{seed:x8} reads the user's value but writes it with {Describe(seedSeen.Device.Where(a => a.IsWrite))}: the SEED register is offset 4 (iowrite32(value, devmem + 4)).");
         }
 
         if (!randOk && randSeen.WritesUser && randSeen.Device.Any(a => !a.IsWrite))

@@ -50,7 +50,7 @@ internal static class Virt101
     };
 
     public static string Describe(MmioAccess a) =>
-        $"{(a.IsWrite ? "write" : "read")} of {a.Size} byte{(a.Size == 1 ? "" : "s")} at offset {a.Offset}{(a.IsWrite ? $" (0x{a.Value:x})" : "")}";
+        a.IsWrite ? $"a {a.Size}-byte write of 0x{a.Value:x} at offset {a.Offset}" : $"a {a.Size}-byte read at offset {a.Offset}";
 
     public static string Describe(IEnumerable<MmioAccess> accesses)
     {
