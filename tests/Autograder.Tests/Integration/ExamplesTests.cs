@@ -37,6 +37,7 @@ public class ExamplesTests
         ["swapped-directions"] = "PPFFFFFFPFPP",
         ["wrong-base"] = "PFPFFFFPPPPP",
         ["wrong-size-macro"] = "PPFFFFFFFFPP",
+        ["dynamic-major"] = "PFPPPPPPPPPP",
         // C only
         ["direct-user-deref"] = "PPPEEPEEPEPP",
         ["libc-call"] = "FSSSSSSSSSSS",
@@ -116,6 +117,17 @@ public class ExamplesTests
         {
             var cs = _results["csharp-" + c[2..]];
             Assert.That(cs.Checks.Select(r => (r.Id, r.Status, r.Points)), Is.EqualTo(_results[c].Checks.Select(r => (r.Id, r.Status, r.Points))), c);
+        }
+    }
+
+    [Test]
+    public void A_dynamic_major_costs_only_the_major_case()
+    {
+        foreach (var id in new[] { "c-dynamic-major", "csharp-dynamic-major" })
+        {
+            var load = _results[id].Checks.Single(c => c.Id == "load");
+            Assert.That((load.Points, load.CasesPassed, load.CasesTotal), Is.EqualTo((8m, 4, 5)), id);
+            Assert.That(_results[id].Score, Is.EqualTo(98m), id);
         }
     }
 
