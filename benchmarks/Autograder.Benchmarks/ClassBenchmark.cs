@@ -65,6 +65,7 @@ internal static class ClassBenchmark
         var run = await Grader.RunAsync(submissions, options, observer, CancellationToken.None);
         var wall = clock.Elapsed.TotalSeconds;
         var rssEnd = RssMb();
+        var heapEnd = Math.Round(GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0), 1);
         var faults = run.Submissions.Count(s => s.GraderFault || s.Outcome == Outcomes.HarnessError);
 
         // 2. The bare compile of the same sources on as many cores (Roslyn is warm now: the pipeline used it).
@@ -92,6 +93,7 @@ internal static class ClassBenchmark
             FirstResultMs = Math.Round(observer.FirstResult.TotalMilliseconds),
             RssMbAfter10pct = observer.RssAfter10Percent,
             RssMbAtEnd = rssEnd,
+            ManagedHeapMbAtEnd = heapEnd,
             Cores = Environment.ProcessorCount,
             Jobs = settings.Jobs,
             CSharpSubmissions = csharp,
@@ -130,6 +132,7 @@ internal static class ClassBenchmark
             ("first result", $"{s.FirstResultMs:0} ms"),
             ("mean per submission (C# / C)", $"{s.MeanGradeMs:0} ms ({s.MeanGradeCSharpMs:0} / {s.MeanGradeCMs:0})"),
             ("RSS after 10 % / at end", $"{s.RssMbAfter10pct:0} / {s.RssMbAtEnd:0} MB (this process, not its children)"),
+            ("managed heap at end (after GC)", $"{s.ManagedHeapMbAtEnd:0} MB"),
             ("grader faults", s.GraderFaults.ToString(CultureInfo.InvariantCulture)),
             ($"cached rerun ({s.CachedRerunChanged} changed)", $"{s.CachedRerunS:0.00} s ({s.CachedRerunSameScore} same scores)"),
         };
@@ -253,18 +256,24 @@ internal static class ClassBenchmark
         [System.Text.Json.Serialization.JsonPropertyName("rss_mb_after_10pct")]
         public double RssMbAfter10pct { get; init; }
         public double RssMbAtEnd { get; init; }
+        /// <summary>Live managed heap after a full collection at the end: what the run really holds (all results).</summary>
+        public double ManagedHeapMbAtEnd { get; init; }
         public int Cores { get; init; }
         public int Jobs { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("csharp_submissions")]
         public int CSharpSubmissions { get; init; }
         public int CSubmissions { get; init; }
         public double BareCompileS { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("bare_compile_csharp_s")]
         public double BareCompileCSharpS { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("bare_compile_c_s")]
         public double BareCompileCS { get; init; }
         public int GraderFaults { get; init; }
         public double CachedRerunS { get; init; }
         public int CachedRerunChanged { get; init; }
         public int CachedRerunSameScore { get; init; }
         public double MeanGradeMs { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("mean_grade_csharp_ms")]
         public double MeanGradeCSharpMs { get; init; }
         public double MeanGradeCMs { get; init; }
         public double ProcessS { get; init; }
