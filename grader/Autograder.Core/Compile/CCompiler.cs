@@ -107,7 +107,7 @@ internal sealed partial class CCompiler : IDisposable
         for (var i = 0; i < units.Count; i++)
         {
             var obj = Path.Combine(work, $"unit{i}.o");
-            var run = NativeProcess.Run(_toolchain.Gcc, [.. KernelCFlags, "-isystem", _toolchain.IncludeDir, "-c", units[i].Relative, "-o", obj], src);
+            var run = NativeProcess.Run(_toolchain.Gcc, CompileArguments(_toolchain, units[i].Relative, obj), src);
             if (run.TimedOut)
             {
                 diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "the compiler did not finish within 60 s"));
@@ -174,6 +174,10 @@ internal sealed partial class CCompiler : IDisposable
         Directory.Delete(src, recursive: true);
         return new CBuild(true, exe, Limit(diagnostics), null) { WorkDir = work };
     }
+
+    /// <summary>gcc's arguments for compiling one unit, exactly as <see cref="Compile"/> uses them (also the benchmarks' bare compile).</summary>
+    internal static string[] CompileArguments(NativeToolchain toolchain, string unit, string obj) =>
+        [.. KernelCFlags, "-isystem", toolchain.IncludeDir, "-c", unit, "-o", obj];
 
     /// <summary>Removes one build's directory (its executable included).</summary>
     public static void Delete(CBuild build)

@@ -113,7 +113,8 @@ internal sealed class NativeToolchain
         }
     }
 
-    private static string DefaultCacheRoot()
+    /// <summary>AUTOGRADER_CACHE, else /var/cache/autograder as root, else ~/.cache/autograder (the result cache shares it).</summary>
+    internal static string DefaultCacheRoot()
     {
         var env = Environment.GetEnvironmentVariable("AUTOGRADER_CACHE");
         if (!string.IsNullOrEmpty(env))

@@ -61,6 +61,9 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
     {
         if (_worker is not null)
         {
+            // Kill first: Output waits (up to 1 s) for the output pipes to close, which a live worker never
+            // does. The worker holds no state worth a graceful exit. (bench: this was 1 s per C# submission.)
+            _worker.Kill("retired");
             _output.Append(_worker.Output);
             _worker.Dispose();
             _worker = null;

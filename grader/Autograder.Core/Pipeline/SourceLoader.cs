@@ -66,7 +66,8 @@ internal static class SourceLoader
     public static IReadOnlyList<SourceFile> ForReport(IEnumerable<(string Path, string Text)> files) =>
         [.. files.Select(f => f.Text.Length > ReportCap ? new SourceFile(f.Path, f.Text[..ReportCap], true) : new SourceFile(f.Path, f.Text))];
 
-    private static string CommonRoot(IReadOnlyList<string> files) =>
+    /// <summary>The deepest folder holding all the files (what their reported paths are relative to).</summary>
+    internal static string CommonRoot(IReadOnlyList<string> files) =>
         files.Count == 1 ? Path.GetDirectoryName(files[0]) ?? "." : files.Select(f => Path.GetDirectoryName(f) ?? ".").Aggregate(Common);
 
     private static string Common(string a, string b)

@@ -101,6 +101,9 @@ internal sealed class SubmissionGrader(
 
         cancellationToken.ThrowIfCancellationRequested();
         var harness = results.Count > 1 && results.Skip(1).All(r => r.Fault == Faults.Grader);
+        // Retire the host before reading its output: a live worker's output is only complete (and only
+        // readable without waiting for its pipes to close) once it is gone. Dispose is idempotent.
+        host.Dispose();
         return Finish(submission, language, harness ? Outcomes.HarnessError : Outcomes.Graded,
             harness ? results[1].Feedback : null, build.Sources, build.Diagnostics, results, host.Output, clock);
     }

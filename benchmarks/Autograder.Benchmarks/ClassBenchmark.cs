@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Autograder.Compile;
+using Autograder.Model;
+using Autograder.Pipeline;
+using Autograder.Submissions;
+
+namespace Autograder.Benchmarks;
+
+/// <summary>
+/// Grades a generated class through the real pipeline (<see cref="Grader.RunAsync"/>, default rubric),
+/// measures the bare compile of the same sources on the same number of cores, then regrades with the
+/// result cache after a few "late" submissions changed.
+/// </summary>
+internal static class ClassBenchmark
+{
+    public sealed record Settings(int Submissions, string OutDir, int Jobs, string Examples);
+
+    public static string FindExamples()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, "examples", "csharp")) && Directory.Exists(Path.Combine(dir.FullName, "examples", "c")))
+            {
+                return Path.Combine(dir.FullName, "examples");
+            }
+        }
+
+        throw new InvalidOperationException("cannot find examples/ (run from the repository, or pass --examples DIR)");
+    }
+
+    public static async Task<int> RunAsync(Settings settings)
+    {
+        var process = Stopwatch.StartNew();
+        var submissionsDir = Path.Combine(settings.OutDir, "submissions");
+        var cacheRoot = Path.Combine(settings.OutDir, "cache");
+        if (Directory.Exists(submissionsDir))
+        {
+            Directory.Delete(submissionsDir, recursive: true);
+        }
+
+        if (Directory.Exists(cacheRoot))
+        {
+            Directory.Delete(cacheRoot, recursive: true);
+        }
+
+        var templates = Generator.LoadTemplates(settings.Examples);
+        var salt = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < settings.Submissions; i++)
+        {
+            Generator.Write(submissionsDir, templates, i, salt);
+        }
+
+        var submissions = SubmissionFinder.Find(submissionsDir);
+        var csharp = submissions.Count(s => s.Language == Language.CSharp);
+        Console.WriteLine($"{submissions.Count} submissions ({csharp} C#, {submissions.Count - csharp} C) from {templates.Count} examples, {settings.Jobs} jobs, {Environment.ProcessorCount} cores");
+
+        // 1. The real pipeline, cold (Roslyn not yet loaded in this process). The cache is on, as the CLI's
+        //    default, but empty: nothing is reused; it is filled for step 3.
+        var observer = new Observer(submissions.Count);
+        var options = new GradeOptions { Jobs = settings.Jobs, UseCache = true, CacheRoot = cacheRoot };
+        var clock = Stopwatch.StartNew();
+        observer.Start(clock);
+        var run = await Grader.RunAsync(submissions, options, observer, CancellationToken.None);
+        var wall = clock.Elapsed.TotalSeconds;
+        var rssEnd = RssMb();
+        var heapEnd = Math.Round(GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0), 1);
+        var faults = run.Submissions.Count(s => s.GraderFault || s.Outcome == Outcomes.HarnessError);
+
+        // 2. The bare compile of the same sources on as many cores (Roslyn is warm now: the pipeline used it).
+        var bare = BareCompile(submissions, settings.Jobs);
+
+        // 3. Late submissions: 1 % of the class changes, then the class is regraded with the cache.
+        var late = Math.Max(1, submissions.Count / 100);
+        for (var i = 0; i < late; i++)
+        {
+            Generator.Write(submissionsDir, templates, i * (submissions.Count / late), salt + "late");
+        }
+
+        var again = SubmissionFinder.Find(submissionsDir);
+        var rerunClock = Stopwatch.StartNew();
+        var rerun = await Grader.RunAsync(again, options, new Observer(again.Count), CancellationToken.None);
+        var rerunWall = rerunClock.Elapsed.TotalSeconds;
+        var sameGrades = rerun.Submissions.Zip(run.Submissions).Count(p => p.First.Score == p.Second.Score);
+
+        var summary = new Summary
+        {
+            Submissions = submissions.Count,
+            WallS = Round(wall),
+            ThroughputPerS = Round(submissions.Count / wall),
+            RatioVsBareCompile = Round(wall / bare.Total.TotalSeconds),
+            FirstResultMs = Math.Round(observer.FirstResult.TotalMilliseconds),
+            RssMbAfter10pct = observer.RssAfter10Percent,
+            RssMbAtEnd = rssEnd,
+            ManagedHeapMbAtEnd = heapEnd,
+            Cores = Environment.ProcessorCount,
+            Jobs = settings.Jobs,
+            CSharpSubmissions = csharp,
+            CSubmissions = submissions.Count - csharp,
+            BareCompileS = Round(bare.Total.TotalSeconds),
+            BareCompileCSharpS = Round(bare.CSharp.TotalSeconds),
+            BareCompileCS = Round(bare.C.TotalSeconds),
+            GraderFaults = faults,
+            CachedRerunS = Round(rerunWall),
+            CachedRerunChanged = late,
+            CachedRerunSameScore = sameGrades,
+            MeanGradeMs = Round(run.Submissions.Average(s => s.DurationMs)),
+            MeanGradeCSharpMs = Round(run.Submissions.Where(s => s.Language == "csharp").Select(s => (double)s.DurationMs).DefaultIfEmpty().Average()),
+            MeanGradeCMs = Round(run.Submissions.Where(s => s.Language == "c").Select(s => (double)s.DurationMs).DefaultIfEmpty().Average()),
+            ProcessS = Round(process.Elapsed.TotalSeconds),
+        };
+
+        File.WriteAllText(Path.Combine(settings.OutDir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        File.WriteAllText(Path.Combine(settings.OutDir, "results.json"), JsonSerializer.Serialize(run, ResultsJson.Options));
+        Print(summary);
+        return faults == 0 ? 0 : 4;
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+
+    private static void Print(Summary s)
+    {
+        var rows = new (string Name, string Value)[]
+        {
+            ("submissions (C# / C)", $"{s.Submissions} ({s.CSharpSubmissions} / {s.CSubmissions})"),
+            ("cores / jobs", $"{s.Cores} / {s.Jobs}"),
+            ("wall (grade)", $"{s.WallS:0.00} s"),
+            ("throughput", $"{s.ThroughputPerS:0.0} /s"),
+            ("bare compile (C# + C)", $"{s.BareCompileS:0.00} s ({s.BareCompileCSharpS:0.00} + {s.BareCompileCS:0.00})"),
+            ("ratio vs bare compile", $"{s.RatioVsBareCompile:0.00}"),
+            ("first result", $"{s.FirstResultMs:0} ms"),
+            ("mean per submission (C# / C)", $"{s.MeanGradeMs:0} ms ({s.MeanGradeCSharpMs:0} / {s.MeanGradeCMs:0})"),
+            ("RSS after 10 % / at end", $"{s.RssMbAfter10pct:0} / {s.RssMbAtEnd:0} MB (this process, not its children)"),
+            ("managed heap at end (after GC)", $"{s.ManagedHeapMbAtEnd:0} MB"),
+            ("grader faults", s.GraderFaults.ToString(CultureInfo.InvariantCulture)),
+            ($"cached rerun ({s.CachedRerunChanged} changed)", $"{s.CachedRerunS:0.00} s ({s.CachedRerunSameScore} same scores)"),
+        };
+        var width = rows.Max(r => r.Name.Length);
+        Console.WriteLine();
+        foreach (var (name, value) in rows)
+        {
+            Console.WriteLine($"  {name.PadRight(width)}  {value}");
+        }
+    }
+
+    /// <summary>This process's resident set (MB). Children (workers, C hosts, gcc) are not included.</summary>
+    internal static double RssMb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return Math.Round(kb / 1024.0, 1);
+            }
+        }
+
+        return 0;
+    }
+
+    private sealed record Bare(TimeSpan Total, TimeSpan CSharp, TimeSpan C);
+
+    /// <summary>Compile only: Roslyn (with the allowlist, as the pipeline) for C#; gcc -c with the pipeline's flags for C.</summary>
+    private static Bare BareCompile(IReadOnlyList<Submission> submissions, int jobs)
+    {
+        var (toolchain, _) = NativeToolchain.Shared;
+        var work = Path.Combine(Path.GetTempPath(), "ag-bench-bare-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(work);
+        try
+        {
+            var compiler = new CSharpCompiler();
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = jobs };
+            var clock = Stopwatch.StartNew();
+            Parallel.ForEach(submissions.Where(s => s.Language == Language.CSharp), parallel, s =>
+                compiler.Compile([.. s.Files.Select(f => (Path.GetFileName(f), File.ReadAllText(f)))]));
+            var csharp = clock.Elapsed;
+            clock.Restart();
+            if (toolchain is not null)
+            {
+                Parallel.ForEach(submissions.Where(s => s.Language == Language.C), parallel, s =>
+                {
+                    var dir = Path.Combine(work, s.Id);
+                    Directory.CreateDirectory(dir);
+                    foreach (var f in s.Files)
+                    {
+                        var text = File.ReadAllText(f);
+                        var name = Path.GetFileName(f);
+                        if (name.EndsWith(".patch", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".diff", StringComparison.OrdinalIgnoreCase))
+                        {
+                            text = PatchExtractor.ExtractMyRng(text, out _) ?? "";
+                            name = "my-rng.c";
+                        }
+
+                        File.WriteAllText(Path.Combine(dir, name), text);
+                    }
+
+                    foreach (var unit in Directory.GetFiles(dir, "*.c"))
+                    {
+                        NativeProcess.Run(toolchain.Gcc, CCompiler.CompileArguments(toolchain, Path.GetFileName(unit), unit + ".o"), dir);
+                    }
+                });
+            }
+
+            return new Bare(csharp + clock.Elapsed, csharp, clock.Elapsed);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private sealed class Observer(int total) : IGradeObserver
+    {
+        private Stopwatch? _clock;
+        private int _done;
+
+        public TimeSpan FirstResult { get; private set; }
+        public double RssAfter10Percent { get; private set; }
+
+        public void Start(Stopwatch clock) => _clock = clock;
+
+        public void OnStart(int count)
+        {
+        }
+
+        public void OnResult(SubmissionResult result)
+        {
+            var done = Interlocked.Increment(ref _done);
+            if (done == 1 && _clock is not null)
+            {
+                FirstResult = _clock.Elapsed;
+            }
+
+            if (done == Math.Max(1, total / 10))
+            {
+                RssAfter10Percent = RssMb();
+            }
+
+            if (_clock is not null && (done % Math.Max(1, total / 10) == 0 || done == total))
+            {
+                Console.WriteLine($"  {done,6}/{total} graded after {_clock.Elapsed.TotalSeconds,7:0.00} s");
+            }
+        }
+
+        public void OnWarning(string message) => Console.WriteLine("warning: " + message);
+    }
+
+    private sealed record Summary
+    {
+        public int Submissions { get; init; }
+        public double WallS { get; init; }
+        public double ThroughputPerS { get; init; }
+        public double RatioVsBareCompile { get; init; }
+        public double FirstResultMs { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("rss_mb_after_10pct")]
+        public double RssMbAfter10pct { get; init; }
+        public double RssMbAtEnd { get; init; }
+        /// <summary>Live managed heap after a full collection at the end: what the run really holds (all results).</summary>
+        public double ManagedHeapMbAtEnd { get; init; }
+        public int Cores { get; init; }
+        public int Jobs { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("csharp_submissions")]
+        public int CSharpSubmissions { get; init; }
+        public int CSubmissions { get; init; }
+        public double BareCompileS { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("bare_compile_csharp_s")]
+        public double BareCompileCSharpS { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("bare_compile_c_s")]
+        public double BareCompileCS { get; init; }
+        public int GraderFaults { get; init; }
+        public double CachedRerunS { get; init; }
+        public int CachedRerunChanged { get; init; }
+        public int CachedRerunSameScore { get; init; }
+        public double MeanGradeMs { get; init; }
+        [System.Text.Json.Serialization.JsonPropertyName("mean_grade_csharp_ms")]
+        public double MeanGradeCSharpMs { get; init; }
+        public double MeanGradeCMs { get; init; }
+        public double ProcessS { get; init; }
+    }
+}

@@ -1,0 +1,180 @@
+using Autograder.Check;
+using Autograder.Model;
+using Autograder.Pipeline;
+using Autograder.Submissions;
+
+namespace Autograder.Tests.Pipeline;
+
+public sealed class ResultCacheTests
+{
+    private string _root = "";
+    private string _sources = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _root = Path.Combine(Path.GetTempPath(), "ag-cache-test-" + Guid.NewGuid().ToString("N")[..12]);
+        _sources = Path.Combine(_root, "subs");
+        Directory.CreateDirectory(_sources);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public void An_unchanged_submission_is_graded_once_and_reused_under_its_current_id()
+    {
+        var cache = Cache();
+        var graded = 0;
+        var first = cache.GetOrGrade(Submission("alice", "int x;"), s => { graded++; return Result(s); }, CancellationToken.None);
+        var moved = Submission("alice-late", "int x;", folder: "elsewhere");
+        var second = Cache().GetOrGrade(moved, s => { graded++; return Result(s); }, CancellationToken.None);
+
+        Assert.That(graded, Is.EqualTo(1));
+        Assert.That(second.Id, Is.EqualTo("alice-late"));
+        Assert.That(second.Path, Is.EqualTo(moved.RelativePath));
+        Assert.That(second.Score, Is.EqualTo(first.Score));
+        Assert.That(second.Checks.Select(c => c.Id), Is.EqualTo(first.Checks.Select(c => c.Id)));
+    }
+
+    [Test]
+    public void Any_change_to_the_sources_is_a_miss()
+    {
+        var cache = Cache();
+        var a = cache.Key(Submission("a", "int x;"));
+        Assert.That(cache.Key(Submission("b", "int y;")), Is.Not.EqualTo(a));
+        Assert.That(cache.Key(Submission("c", "int x; ")), Is.Not.EqualTo(a));
+        Assert.That(cache.Key(Submission("d", "int x;", name: "other.c")), Is.Not.EqualTo(a), "a renamed file");
+        Assert.That(cache.Key(Submission("e", "int x;")), Is.EqualTo(a), "the same bytes elsewhere");
+    }
+
+    [Test]
+    public void A_changed_rubric_seed_or_selection_is_a_miss()
+    {
+        var sub = Submission("a", "int x;");
+        var key = Cache().Key(sub);
+        Assert.That(Cache(rubricSha: new string('b', 64)).Key(sub), Is.Not.EqualTo(key));
+        Assert.That(Cache(seed: 8).Key(sub), Is.Not.EqualTo(key));
+        Assert.That(Cache(checks: ["build"]).Key(sub), Is.Not.EqualTo(key));
+
+        var graded = 0;
+        Cache().GetOrGrade(sub, s => { graded++; return Result(s); }, CancellationToken.None);
+        Cache(rubricSha: new string('b', 64)).GetOrGrade(sub, s => { graded++; return Result(s); }, CancellationToken.None);
+        Assert.That(graded, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Grader_faults_and_harness_errors_are_never_stored()
+    {
+        var sub = Submission("a", "int x;");
+        var graded = 0;
+        SubmissionResult Faulty(Submission s)
+        {
+            graded++;
+            return Result(s) with { GraderFault = true };
+        }
+
+        Cache().GetOrGrade(sub, Faulty, CancellationToken.None);
+        Cache().GetOrGrade(sub, s => { graded++; return Result(s) with { Outcome = Outcomes.HarnessError }; }, CancellationToken.None);
+        Cache().GetOrGrade(sub, s =>
+        {
+            graded++;
+            return Result(s) with { Checks = [new CheckResult { Id = "load", Title = "t", Status = CheckStatuses.Error, Fault = Faults.Grader }] };
+        }, CancellationToken.None);
+        Cache().GetOrGrade(sub, s => { graded++; return Result(s); }, CancellationToken.None);
+
+        Assert.That(graded, Is.EqualTo(4));
+        Assert.That(ResultFiles(), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void A_cancelled_run_stores_nothing()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Cache().GetOrGrade(Submission("a", "int x;"), Result, cts.Token);
+        Assert.That(ResultFiles(), Is.Empty);
+    }
+
+    [TestCase("")]
+    [TestCase("{\"id\": \"x\", \"outco")]
+    [TestCase("null")]
+    [TestCase("[1, 2]")]
+    [TestCase("{\"language\": \"c\"}")]
+    public void A_corrupted_cache_file_is_a_miss_and_is_replaced(string content)
+    {
+        var sub = Submission("a", "int x;");
+        Cache().GetOrGrade(sub, Result, CancellationToken.None);
+        var file = ResultFiles().Single();
+        File.WriteAllText(file, content);
+
+        var graded = 0;
+        var again = Cache().GetOrGrade(sub, s => { graded++; return Result(s); }, CancellationToken.None);
+
+        Assert.That(graded, Is.EqualTo(1));
+        Assert.That(again.Id, Is.EqualTo("a"));
+        Assert.That(Cache().TryGet(Cache().Key(sub)!, sub), Is.Not.Null, "the rewritten entry is readable");
+    }
+
+    [Test]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Entries_are_private_to_the_grading_user()
+    {
+        Cache().GetOrGrade(Submission("a", "int x;"), Result, CancellationToken.None);
+        var dir = Path.Combine(_root, "cache", ResultCache.FolderName);
+        Assert.That(File.GetUnixFileMode(dir) & (UnixFileMode.OtherRead | UnixFileMode.GroupRead), Is.EqualTo((UnixFileMode)0));
+        Assert.That(Directory.GetFiles(dir, "*.tmp-*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
+    public void The_seed_derived_from_the_rubric_is_stable_and_non_negative()
+    {
+        var rubric = Rubric(new string('f', 64));
+        var seed = Grader.SeedFor(rubric);
+        Assert.That(Grader.SeedFor(Rubric(new string('f', 64))), Is.EqualTo(seed));
+        Assert.That(seed, Is.GreaterThanOrEqualTo(0));
+        Assert.That(Grader.SeedFor(Rubric("0000000a" + new string('0', 56))), Is.EqualTo(10));
+    }
+
+    private ResultCache Cache(string? rubricSha = null, int seed = 7, string[]? checks = null) =>
+        new(Path.Combine(_root, "cache"), Rubric(rubricSha ?? new string('a', 64)), checks ?? ["build", "load"], seed);
+
+    private static Rubric Rubric(string sha) => new()
+    {
+        Name = "test",
+        Title = "test",
+        Sha256 = sha,
+        Source = "test",
+        Checks = [new RubricCheck { Id = "build", Title = "b" }, new RubricCheck { Id = "load", Title = "l" }],
+    };
+
+    private Submission Submission(string id, string text, string folder = "subs", string name = "my-rng.c")
+    {
+        var dir = Path.Combine(_root, folder, id);
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, name);
+        File.WriteAllText(file, text);
+        return new Submission { Id = id, Language = Language.C, RelativePath = id, Files = [file] };
+    }
+
+    private static SubmissionResult Result(Submission s) => new()
+    {
+        Id = s.Id,
+        Language = "c",
+        Path = s.RelativePath,
+        Outcome = Outcomes.Graded,
+        Score = 42,
+        MaxScore = 100,
+        Checks =
+        [
+            new CheckResult { Id = "build", Title = "b", Status = CheckStatuses.Passed, Points = 5, MaxPoints = 5 },
+            new CheckResult { Id = "load", Title = "l", Status = CheckStatuses.Failed, Fault = Faults.Submission, MaxPoints = 10 },
+        ],
+        Sources = [new SourceFile("my-rng.c", "int x;")],
+    };
+
+    private string[] ResultFiles() =>
+        Directory.Exists(Path.Combine(_root, "cache", ResultCache.FolderName))
+            ? Directory.GetFiles(Path.Combine(_root, "cache", ResultCache.FolderName), "*.json", SearchOption.AllDirectories)
+            : [];
+}
