@@ -62,6 +62,10 @@ public sealed class SimKernel
     private readonly List<IoMapping> _live = [];
     private readonly List<IoMapping> _history = [];
     private readonly Dictionary<uint, ChrdevRegistration> _chrdevs = [];
+    // cdev_add'ed majors (whether their fops have an unlocked_ioctl), and those of them whose registration
+    // exists only because of the cdev (no region was reserved): cdev_del removes those entirely.
+    private readonly Dictionary<uint, bool> _cdevs = [];
+    private readonly HashSet<uint> _regionless = [];
     private readonly List<string> _oopses = [];
     private readonly ReadOnlyCollection<TraceEvent> _traceView;
     private readonly ReadOnlyCollection<DmesgLine> _dmesgView;
@@ -282,6 +286,71 @@ public sealed class SimKernel
         else if (old!.Name != name)
         {
             Note($"unregister_chrdev({major}, \"{name}\") removed \"{old.Name}\" (Linux ignores the name)");
+        }
+
+        if (removed && _cdevs.TryGetValue(major, out var cdevHasIoctl))
+        {
+            // The region is gone but the cdev stays mapped: the device node still reaches the driver's fops.
+            _chrdevs.Add(major, new ChrdevRegistration(major, old!.Name, cdevHasIoctl));
+            _regionless.Add(major);
+            Note($"major {major} is unregistered while its cdev is still added: call cdev_del first");
+        }
+    }
+
+    /// <summary>
+    /// cdev_add: the cdev's fops become reachable through <paramref name="major"/>. Marks that major's
+    /// registration (its region) as having an ioctl, or creates the registration when no region was reserved
+    /// (Linux does not check). Returns 0, as cdev_add does.
+    /// </summary>
+    public long CdevAdd(uint major, uint minor, uint count, string name, bool hasIoctl)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (major == 0)
+        {
+            Note($"cdev_add on major 0 (minor {minor}): the device number was never allocated (alloc_chrdev_region/register_chrdev_region)");
+        }
+
+        if (_cdevs.TryGetValue(major, out var had))
+        {
+            Note($"cdev_add({major}:{minor}): major {major} already has a cdev added");
+            hasIoctl |= had;
+        }
+
+        _cdevs[major] = hasIoctl;
+        if (_chrdevs.TryGetValue(major, out var region))
+        {
+            _chrdevs[major] = region with { HasIoctl = region.HasIoctl || hasIoctl };
+            name = region.Name;
+        }
+        else
+        {
+            _chrdevs.Add(major, new ChrdevRegistration(major, name, hasIoctl));
+            _regionless.Add(major);
+            Note($"cdev_add({major}:{minor}, count {count}) without a reserved region (register_chrdev_region/alloc_chrdev_region)");
+        }
+
+        _trace.Add(new TraceEvent { Kind = "chrdev", Op = "cdev_add", Major = major, Text = name, Ret = 0 });
+        return 0;
+    }
+
+    /// <summary>cdev_del: the cdev's fops are no longer reachable; a reserved region stays until unregistered.</summary>
+    public void CdevDel(uint major, uint minor, uint count)
+    {
+        var name = FindChrdev(major)?.Name ?? "";
+        _trace.Add(new TraceEvent { Kind = "chrdev", Op = "cdev_del", Major = major, Text = name });
+        if (!_cdevs.Remove(major))
+        {
+            Note($"cdev_del({major}:{minor}, count {count}): no cdev was added there");
+            return;
+        }
+
+        if (_regionless.Remove(major))
+        {
+            _chrdevs.Remove(major);
+        }
+        else if (_chrdevs.TryGetValue(major, out var region))
+        {
+            _chrdevs[major] = region with { HasIoctl = false };
         }
     }
 

@@ -381,6 +381,24 @@ internal sealed class DriverInstance : IDisposable
                 Kernel.Note(r.Str());
                 break;
 
+            case Msg.CdevAdd:
+            {
+                var major = r.U32();
+                var minor = r.U32();
+                var count = r.U32();
+                var hasIoctl = r.U8() != 0;
+                a = (ulong)Kernel.CdevAdd(major, minor, count, r.Str(), hasIoctl);
+                break;
+            }
+
+            case Msg.CdevDel:
+            {
+                var major = r.U32();
+                var minor = r.U32();
+                Kernel.CdevDel(major, minor, r.U32());
+                break;
+            }
+
             default:
                 throw new InvalidDataException($"unexpected message {r.Type}");
         }

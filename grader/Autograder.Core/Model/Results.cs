@@ -107,8 +107,8 @@ public sealed record CaseResult(string Name, bool Passed, string? Detail = null)
 /// One observed event, in order: ioctl call -> MMIO accesses -> user copies -> return value, dmesg lines.
 /// Kind is one of: "call" (Op: init|ioctl|exit, Cmd/Arg), "return" (Op, Ret), "mmio" (Dir read|write,
 /// Offset from the device BAR or Address, Size, Value, Api), "user" (Dir to_user|from_user, Address, Size,
-/// NotCopied, Api), "ioremap"/"iounmap" (Address physical, Size, Va), "chrdev" (Op register|unregister,
-/// Major, Text name, Ret), "dmesg" (Level, Text), "oops" (Text), "note" (Text).
+/// NotCopied, Api), "ioremap"/"iounmap" (Address physical, Size, Va), "chrdev" (Op register|unregister|
+/// cdev_add|cdev_del, Major, Text name, Ret), "dmesg" (Level, Text), "oops" (Text), "note" (Text).
 /// </summary>
 public sealed record TraceEvent
 {

@@ -18,6 +18,8 @@ internal static class TraceText
         "user" => User(e),
         "ioremap" => $"ioremap({Hex(e.Address)}, {e.Size?.ToString(CultureInfo.InvariantCulture) ?? "?"}) = {Hex(e.Va)}",
         "iounmap" => $"iounmap({Hex(e.Va ?? e.Address)})",
+        "chrdev" when e.Op is "cdev_add" or "cdev_del" => $"{e.Op} on major {e.Major?.ToString(CultureInfo.InvariantCulture) ?? "?"} (\"{e.Text}\")"
+            + (e.Ret is null ? "" : $" = {Ret(e.Ret)}"),
         "chrdev" => $"{e.Op ?? "register"}_chrdev({e.Major?.ToString(CultureInfo.InvariantCulture) ?? "?"}, \"{e.Text}\")"
             + (e.Ret is null ? "" : $" = {Ret(e.Ret)}"),
         "dmesg" => Dmesg(e),

@@ -8,8 +8,8 @@
  * strings and blobs are u32 byte length + bytes (UTF-8 for strings).
  *
  * Every kernel call (0x40..) is answered by exactly one Reply, including those without a value
- * (Iounmap, MmioWrite, UnregisterChrdev, Printk, PciUnregisterDriver, Note), because any of them may
- * oops. The one exception is Oops, after which the host sends nothing more and exits AG_EXIT_OOPS.
+ * (Iounmap, MmioWrite, UnregisterChrdev, Printk, PciUnregisterDriver, Note, CdevDel), because any
+ * of them may oops. The one exception is Oops, after which the host sends nothing more and exits AG_EXIT_OOPS.
  */
 #ifndef AG_WIRE_H
 #define AG_WIRE_H
@@ -39,6 +39,8 @@ enum ag_msg {
 	AG_MSG_PCI_REGISTER_DRIVER = 0x4C,
 	AG_MSG_PCI_UNREGISTER_DRIVER = 0x4D,
 	AG_MSG_NOTE = 0x4E,
+	AG_MSG_CDEV_ADD = 0x4F,
+	AG_MSG_CDEV_DEL = 0x50,
 	AG_MSG_REPLY = 0x80,
 };
 

@@ -75,12 +75,12 @@ public sealed class CCompilerTests
     public void Real_kernel_function_the_model_lacks_is_a_grader_gap()
     {
         var text = Reference.Replace("static int __init my_rng_driver_init(void)\n{",
-            "static struct cdev my_cdev;\n\nstatic int __init my_rng_driver_init(void)\n{\n\tcdev_init(&my_cdev, &my_rng_fops);", StringComparison.Ordinal);
-        text = "#include <linux/cdev.h>\n" + text;
+            "static int __init my_rng_driver_init(void)\n{\n\tfree_irq(11, NULL);", StringComparison.Ordinal);
+        text = "#include <linux/interrupt.h>\n" + text;
         var build = Compile(text);
 
         Assert.That(build.Success, Is.False);
-        Assert.That(build.GraderGap, Is.EqualTo("the kernel model lacks cdev_init"));
+        Assert.That(build.GraderGap, Is.EqualTo("the kernel model lacks free_irq"));
         Assert.That(build.Diagnostics.Where(d => d.Severity == "error"), Is.Empty);
     }
 

@@ -44,6 +44,9 @@ public class ExamplesTests
         ["patch"] = "PPPPPPPPPPPP",
         ["pci-driver"] = "PPPPPPPPPPPP",
         ["pci-get-device"] = "PPPPPPPPPPPP",
+        ["cdev-class"] = "PPPPPPPPPPPP",
+        ["cdev-missing-region-unregister"] = "PPPPPPPPPPFP",
+        ["misc"] = "PFPPPPPPPPPP",
         // C# only
         ["pci-probe"] = "PPPPPPPPPPPP",
     };

@@ -58,7 +58,7 @@ internal static class NativeTestSupport
 }
 
 /// <summary>One kernel call the fake grader saw.</summary>
-internal sealed record KernelCall(Msg Type, ulong Address = 0, ulong Value = 0, int Size = 0, Api Api = Api.Unknown, string? Text = null, byte[]? Bytes = null);
+internal sealed record KernelCall(Msg Type, ulong Address = 0, ulong Value = 0, int Size = 0, Api Api = Api.Unknown, string? Text = null, byte[]? Bytes = null, uint Minor = 0);
 
 /// <summary>What a command ended with.</summary>
 internal sealed record CommandOutcome(ResultStatus? Status, long Value, string Message, OopsKind? Oops, string? OopsMessage, ulong OopsAddress, bool Eof);
@@ -115,6 +115,8 @@ internal sealed class FakeGrader : IDisposable
     public Msg? OopsOn { get; set; }
 
     public int Pid => _process.Id;
+
+    /// <summary>What RegisterChrdev answers (0: fixed major accepted; a major: the dynamic one).</summary>
     public long RegisterResult { get; set; }
     public List<KernelCall> Calls { get; } = [];
     public Task<string> Stderr { get; }
@@ -255,6 +257,24 @@ internal sealed class FakeGrader : IDisposable
                 {
                     var major = _reader.U32();
                     Calls.Add(new KernelCall(Msg.UnregisterChrdev, major, Text: _reader.Str()));
+                    break;
+                }
+
+            case Msg.CdevAdd:
+                {
+                    var major = _reader.U32();
+                    var minor = _reader.U32();
+                    var count = _reader.U32();
+                    var hasIoctl = _reader.U8();
+                    Calls.Add(new KernelCall(Msg.CdevAdd, major, hasIoctl, (int)count, Text: _reader.Str(), Minor: minor));
+                    break;
+                }
+
+            case Msg.CdevDel:
+                {
+                    var major = _reader.U32();
+                    var minor = _reader.U32();
+                    Calls.Add(new KernelCall(Msg.CdevDel, major, 0, (int)_reader.U32(), Minor: minor));
                     break;
                 }
 

@@ -48,6 +48,8 @@ public enum Msg : byte
     PciRegisterDriver = 0x4C,// string name, u32 count, count x (u32 vendor, u32 device) -> a = handle of the device to probe (0 = none)
     PciUnregisterDriver = 0x4D, // string name
     Note = 0x4E,             // string: a host-side event worth a trace line (probe called, ...)
+    CdevAdd = 0x4F,          // u32 major, u32 minor, u32 count, u8 has unlocked_ioctl, string name -> a = return value (as i64)
+    CdevDel = 0x50,          // u32 major, u32 minor, u32 count
 
     // grader -> host: the answer to a kernel call. u8 ReplyStatus, u64 a, u64 b, blob.
     Reply = 0x80,

@@ -5,8 +5,8 @@
  * Rules: no libc header (drivers compile -nostdinc -ffreestanding); macros and signatures follow
  * Linux 6.x so code that builds here builds in the kernel and vice versa. Functions marked "model"
  * are implemented in grader/native/host/model.c and forward every effect to the grader over the
- * channel; functions only declared here (cdev_add, misc_register, ...) are real kernel exports the
- * model lacks: the compiler reports them as a gap of the grader, not as the student's error.
+ * channel; functions only declared here (request_irq, ...) are real kernel exports the model
+ * lacks: the compiler reports them as a gap of the grader, not as the student's error.
  */
 #ifndef AG_KERNEL_H
 #define AG_KERNEL_H
@@ -698,11 +698,12 @@ static inline const char *dev_name(const struct device *dev) { (void)dev; return
 #define dev_dbg(dev, fmt, ...) ({ if (0) dev_printk(KERN_DEBUG, dev, fmt, ##__VA_ARGS__); 0; })
 #endif
 struct class;
-/* Device nodes are a user-space concern of the VM; the model accepts them and keeps nothing. */
+/* Device nodes are a user-space concern of the VM; the model accepts them and keeps nothing.
+ * class_create has the one-argument signature of Linux 6.4+ (the exercise's kernel is 6.6). */
 struct class *class_create(const char *name);
 void class_destroy(struct class *cls);
-struct device *device_create(struct class *cls, struct device *parent, dev_t devt, void *drvdata,
-	const char *fmt, ...);
+__printf(5, 6) struct device *device_create(struct class *cls, struct device *parent, dev_t devt,
+	void *drvdata, const char *fmt, ...);
 void device_destroy(struct class *cls, dev_t devt);
 
 /* ---- fs.h (model: register_chrdev keeps fops locally, the grader keeps the table) ---------- */
@@ -761,20 +762,23 @@ ssize_t simple_read_from_buffer(void __user *to, size_t count, loff_t *ppos, con
 #define O_RDWR 00000002
 #define O_NONBLOCK 00004000
 
-/* ---- cdev.h / miscdevice.h (declared; the model does not implement them yet) --------------- */
+/* ---- cdev.h / miscdevice.h (model: regions and misc devices are chrdev registrations) ------ */
 struct kobject { const char *name; };
 struct cdev { struct kobject kobj; struct module *owner; const struct file_operations *ops; dev_t dev; unsigned int count; };
 void cdev_init(struct cdev *cdev, const struct file_operations *fops);
 struct cdev *cdev_alloc(void);
 int cdev_add(struct cdev *p, dev_t dev, unsigned int count);
 void cdev_del(struct cdev *p);
+#define MISC_MAJOR 10
 #define MISC_DYNAMIC_MINOR 255
+struct attribute_group;
 struct miscdevice {
 	int minor;
 	const char *name;
 	const struct file_operations *fops;
 	struct device *parent;
 	struct device *this_device;
+	const struct attribute_group **groups;
 	const char *nodename;
 	umode_t mode;
 };
@@ -785,7 +789,11 @@ void misc_deregister(struct miscdevice *misc);
 typedef enum { IRQ_NONE = 0, IRQ_HANDLED = 1, IRQ_WAKE_THREAD = 2 } irqreturn_t;
 typedef irqreturn_t (*irq_handler_t)(int, void *);
 #define IRQF_SHARED 0x00000080
-int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name, void *dev);
+int request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn,
+	unsigned long flags, const char *name, void *dev);
+/* As in Linux, an inline: the symbol a driver needs (and the model lacks) is request_threaded_irq. */
+static inline int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name, void *dev)
+{ return request_threaded_irq(irq, handler, NULL, flags, name, dev); }
 void free_irq(unsigned int irq, void *dev_id);
 
 /* ---- pci.h (model: lookups and probes answered by the grader's bus) ------------------------ */
