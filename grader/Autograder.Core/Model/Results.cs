@@ -50,6 +50,8 @@ public sealed record SubmissionResult
     /// <summary>Captured stdout/stderr of the submission's processes (capped).</summary>
     public string? Output { get; init; }
     public long DurationMs { get; init; }
+    /// <summary>The seed its randomly drawn cases came from (a cached result keeps the seed it was graded with).</summary>
+    public int? RandomSeed { get; init; }
     /// <summary>True when any check has a grader fault: the submission needs the operator's attention.</summary>
     public bool GraderFault { get; init; }
     /// <summary>A total override applied by an instructor, if any.</summary>

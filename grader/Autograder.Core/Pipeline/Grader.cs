@@ -17,8 +17,8 @@ public sealed record GradeOptions
     public string Visibility { get; init; } = "instructor";
     /// <summary>Recorded as the run's shard ("i/n"); selection is the caller's.</summary>
     public string? Shard { get; init; }
-    /// <summary>Seed of the randomly drawn determinism cases; null = derived from the rubric's sha256, so a
-    /// rerun draws the same cases and can reuse cached results (recorded in results; pass one for fresh draws).</summary>
+    /// <summary>Seed of the randomly drawn determinism cases; null = draw one (recorded in results, per run and
+    /// per submission, so any grading can be replayed).</summary>
     public int? RandomSeed { get; init; }
     /// <summary>Reuse results of unchanged submissions (see <see cref="ResultCache"/>); false = grade everything.</summary>
     public bool UseCache { get; init; } = true;
@@ -64,27 +64,20 @@ public static class Grader
     }
 
     /// <summary>
-    /// The run's seed when none is given: fixed by the rubric, so reruns are reproducible and cacheable. The
-    /// trade-off: the drawn cases stay the same until the rubric changes (pass --seed for fresh draws).
-    /// </summary>
-    internal static int SeedFor(Rubric rubric) =>
-        int.Parse(rubric.Sha256.AsSpan(0, 8), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & int.MaxValue;
-
-    /// <summary>
     /// Grades the submissions. Cancellation stops starting new work, kills running workers and returns
     /// the partial run with Complete = false. Throws <see cref="OperatorException"/> for a bad rubric.
     /// </summary>
     public static Task<GradingRun> RunAsync(IReadOnlyList<Submission> submissions, GradeOptions options, IGradeObserver observer, CancellationToken cancellationToken)
     {
         var (rubric, checks) = LoadRubric(options.RubricPath);
-        var seed = options.RandomSeed ?? SeedFor(rubric);
+        var seed = options.RandomSeed ?? Random.Shared.Next();
         var started = DateTimeOffset.UtcNow;
         return Task.Run(() =>
         {
             using var environment = GradingEnvironment.Create(observer.OnWarning);
             var grader = new SubmissionGrader(rubric, checks, environment.Builder, environment.Launcher, options, seed);
             // Incremental regrading (issue 8): unchanged submissions get their stored result back.
-            var cache = options.UseCache ? new ResultCache(options.CacheRoot ?? ResultCache.DefaultRoot, rubric, grader.Selected.Select(c => c.Id), seed) : null;
+            var cache = options.UseCache ? new ResultCache(options.CacheRoot ?? ResultCache.DefaultRoot, rubric, grader.Selected.Select(c => c.Id), options.RandomSeed) : null;
             var results = new SubmissionResult?[submissions.Count];
             observer.OnStart(submissions.Count);
             var complete = true;

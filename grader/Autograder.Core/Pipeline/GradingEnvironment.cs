@@ -47,7 +47,9 @@ internal sealed class GradingEnvironment : IDisposable
         else
         {
             launch = toolchain.LaunchPath;
-            workerDir = PublishWorker(toolchain.Root);
+            // As root the worker runs as nobody behind a private /tmp: its files must be world-readable and
+            // outside /tmp, whatever AUTOGRADER_CACHE says.
+            workerDir = PublishWorker(Environment.IsPrivilegedProcess ? "/var/cache/autograder" : toolchain.Root);
         }
 
         var environment = new GradingEnvironment(new HostLauncher(workerDir, launch, new HostLimits()), new CCompiler(NativeToolchain.Shared));

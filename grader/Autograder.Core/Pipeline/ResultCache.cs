@@ -13,8 +13,9 @@ namespace Autograder.Pipeline;
 /// <para>
 /// Key = SHA-256 over: the key format version; the grader fingerprint (version, the Core and KernelApi
 /// assembly MVIDs, the worker's bytes, the native model's content-keyed directory, the bytes of rubric
-/// plugins) — so a rebuilt grader never reuses results of the old one; the rubric's sha256; the run's
-/// random seed; the selected check ids (which --only, --visibility and the due date decide); the
+/// plugins) — so a rebuilt grader never reuses results of the old one; the rubric's sha256; the random
+/// seed when the operator pinned one (--seed; a drawn seed stays out of the key, and each result records the
+/// seed it was graded with, so it can still be replayed); the selected check ids (which --only, --visibility and the due date decide); the
 /// language; and each source file's relative path and bytes, in path order.
 /// </para>
 /// <para>
@@ -47,8 +48,8 @@ internal sealed class ResultCache
     /// <param name="cacheRoot">The grader's cache root (<see cref="DefaultRoot"/> in production).</param>
     /// <param name="rubric">The run's rubric (its sha256 and plugins enter the key).</param>
     /// <param name="selectedCheckIds">The checks the run shows and scores.</param>
-    /// <param name="randomSeed">The run's seed of the randomly drawn cases.</param>
-    public ResultCache(string cacheRoot, Rubric rubric, IEnumerable<string> selectedCheckIds, int randomSeed)
+    /// <param name="pinnedSeed">The seed the operator asked for, or null when the run drew one.</param>
+    public ResultCache(string cacheRoot, Rubric rubric, IEnumerable<string> selectedCheckIds, int? pinnedSeed)
     {
         _dir = Path.Combine(cacheRoot, FolderName);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -61,7 +62,7 @@ internal sealed class ResultCache
         }
 
         Append(hash, rubric.Sha256);
-        Append(hash, randomSeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Append(hash, pinnedSeed is { } seed ? seed.ToString(System.Globalization.CultureInfo.InvariantCulture) : "drawn");
         Append(hash, string.Join(",", selectedCheckIds));
         _runKey = hash.GetHashAndReset();
     }
@@ -131,7 +132,9 @@ internal sealed class ResultCache
     public static bool Cacheable(SubmissionResult result) =>
         !result.GraderFault
         && result.Outcome != Outcomes.HarnessError
-        && result.Checks.All(c => c.Fault != Faults.Grader);
+        && result.Checks.All(c => c.Fault != Faults.Grader)
+        // A crash or timeout may depend on the machine's load that day: such results are graded again.
+        && result.Checks.All(c => c.Status != CheckStatuses.Error);
 
     /// <summary>The stored result under the key, as the given submission's; null when absent or unreadable.</summary>
     public SubmissionResult? TryGet(string key, Submission submission)

@@ -127,6 +127,7 @@ internal sealed class SubmissionGrader(
             Diagnostics = diagnostics,
             Output = output.Length == 0 ? null : output,
             DurationMs = clock.ElapsedMilliseconds,
+            RandomSeed = randomSeed,
             GraderFault = shown.Any(r => r.Fault == Faults.Grader),
         };
     }

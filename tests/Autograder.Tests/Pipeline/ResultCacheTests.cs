@@ -127,16 +127,32 @@ public sealed class ResultCacheTests
     }
 
     [Test]
-    public void The_seed_derived_from_the_rubric_is_stable_and_non_negative()
+    public void Results_with_a_crash_or_timeout_are_graded_again()
     {
-        var rubric = Rubric(new string('f', 64));
-        var seed = Grader.SeedFor(rubric);
-        Assert.That(Grader.SeedFor(Rubric(new string('f', 64))), Is.EqualTo(seed));
-        Assert.That(seed, Is.GreaterThanOrEqualTo(0));
-        Assert.That(Grader.SeedFor(Rubric("0000000a" + new string('0', 56))), Is.EqualTo(10));
+        var graded = 0;
+        var sub = Submission("a", "int x;");
+        for (var i = 0; i < 2; i++)
+        {
+            Cache().GetOrGrade(sub, s =>
+            {
+                graded++;
+                return Result(s) with { Checks = [new CheckResult { Id = "load", Title = "t", Status = CheckStatuses.Error, Fault = Faults.Submission }] };
+            }, CancellationToken.None);
+        }
+
+        Assert.That(graded, Is.EqualTo(2));
     }
 
-    private ResultCache Cache(string? rubricSha = null, int seed = 7, string[]? checks = null) =>
+    [Test]
+    public void A_drawn_seed_stays_out_of_the_key_so_reruns_hit()
+    {
+        Cache(seed: null).GetOrGrade(Submission("a", "int x;"), Result, CancellationToken.None);
+        var again = Cache(seed: null);
+        again.GetOrGrade(Submission("a", "int x;"), _ => throw new AssertionException("should have hit"), CancellationToken.None);
+        Assert.That(again.Hits, Is.EqualTo(1));
+    }
+
+    private ResultCache Cache(string? rubricSha = null, int? seed = 7, string[]? checks = null) =>
         new(Path.Combine(_root, "cache"), Rubric(rubricSha ?? new string('a', 64)), checks ?? ["build", "load"], seed);
 
     private static Rubric Rubric(string sha) => new()
