@@ -15,28 +15,38 @@ internal interface IDriverHost : IDisposable
 
     /// <summary>Captured output of the host processes so far (capped).</summary>
     string Output { get; }
+
+    /// <summary>Kills whatever runs now (Ctrl+C); safe from any thread. The running command then fails.</summary>
+    void Abort();
 }
 
-/// <summary>C# drivers: one worker process serves every instance (a fresh collectible load context each),
-/// and is replaced when an instance kills it.</summary>
+/// <summary>
+/// C# drivers: one worker process serves every instance (a fresh collectible load context each), and is
+/// replaced when an instance kills it. A healthy worker goes back to the launcher's pool when the submission
+/// is done: the next submission's driver gets fresh load contexts in it, and the compile-time allowlist
+/// leaves a driver nothing else to leave behind (no threads, files, timers, finalizers or reflection).
+/// </summary>
 internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) : IDriverHost
 {
     private HostProcess? _worker;
+    private int _outputMark;
+    private bool _faulted;
     private readonly System.Text.StringBuilder _output = new();
 
-    public string Output => _output.ToString() + (_worker?.Output ?? "");
+    public string Output => _output.ToString() + (_worker?.OutputSince(_outputMark) ?? "");
 
     public DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin)
     {
         if (_worker is null || _worker.HasExited)
         {
             Retire();
-            if (!launcher.TryStartWorker(out _worker, out var problem))
+            if (!launcher.TryRentWorker(out _worker, out var problem))
             {
                 begin = new DriverCall(CallStatus.HarnessError, 0, problem);
                 return new DriverInstance(kernel, budget, problem);
             }
 
+            _outputMark = _worker.OutputLength;
             var load = HostLauncher.Call(_worker, w => w.Start(Msg.LoadAssembly).Blob(assembly), TimeSpan.FromSeconds(30));
             if (!load.Returned)
             {
@@ -52,6 +62,11 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
             {
                 Retire();
             }
+            else if (i.Kernel.Oops is not null)
+            {
+                // A driver that oopsed may have been stopped anywhere: its worker is not lent out again.
+                _faulted = true;
+            }
         });
         begin = instance.Begin();
         return instance;
@@ -64,13 +79,31 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
             // Kill first: Output waits (up to 1 s) for the output pipes to close, which a live worker never
             // does. The worker holds no state worth a graceful exit. (bench: this was 1 s per C# submission.)
             _worker.Kill("retired");
-            _output.Append(_worker.Output);
+            _output.Append(_worker.Output[Math.Min(_outputMark, _worker.Output.Length)..]);
             _worker.Dispose();
             _worker = null;
         }
     }
 
-    public void Dispose() => Retire();
+    public void Abort()
+    {
+        _faulted = true;
+        _worker?.Kill("interrupted");
+    }
+
+    public void Dispose()
+    {
+        if (_worker is { HasExited: false } worker && !_faulted)
+        {
+            _output.Append(worker.OutputSince(_outputMark));
+            _worker = null;
+            launcher.ReturnWorker(worker);
+        }
+        else
+        {
+            Retire();
+        }
+    }
 }
 
 /// <summary>C drivers: a fresh process of the linked executable per instance (a few ms: no runtime).</summary>
@@ -88,11 +121,21 @@ internal sealed class CDriverHost(string executable, HostLauncher launcher) : ID
             return new DriverInstance(kernel, budget, problem);
         }
 
+        lock (_live)
+        {
+            _live.Add(host);
+        }
+
         var instance = new DriverInstance(kernel, host, budget, i =>
         {
             lock (_output)
             {
                 _output.Append(i.Host.Output);
+            }
+
+            lock (_live)
+            {
+                _live.Remove(i.Host);
             }
 
             i.Host.Dispose();
@@ -101,7 +144,18 @@ internal sealed class CDriverHost(string executable, HostLauncher launcher) : ID
         return instance;
     }
 
-    public void Dispose()
+    private readonly HashSet<HostProcess> _live = [];
+
+    public void Abort()
     {
+        lock (_live)
+        {
+            foreach (var host in _live)
+            {
+                host.Kill("interrupted");
+            }
+        }
     }
+
+    public void Dispose() => Abort();
 }

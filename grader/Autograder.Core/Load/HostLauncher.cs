@@ -8,8 +8,12 @@ namespace Autograder.Load;
 /// available (network and mount namespaces, private /tmp, an unprivileged uid when we are root, rlimits),
 /// with the .NET worker capped by the GC heap limit (a small RLIMIT_AS kills the runtime). Thread-safe.
 /// </summary>
-internal sealed class HostLauncher
+internal sealed class HostLauncher : IDisposable
 {
+    /// <summary>Submissions one pooled worker serves before it is replaced (bounds any slow leak).</summary>
+    public const int MaxWorkerUses = 25;
+
+    private readonly Stack<HostProcess> _idle = new();
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _dotnet;
@@ -28,6 +32,72 @@ internal sealed class HostLauncher
     }
 
     public HostLimits Limits { get; }
+
+    /// <summary>Lend workers to later submissions. Off when the allowlist is off (tests of the OS sandbox):
+    /// then only the allowlist's absence stands between a driver and the worker's own state.</summary>
+    public bool ReuseWorkers { get; init; } = true;
+
+    private static int _workersStarted;
+
+    /// <summary>Workers started by this process (tests check that the pool reuses them).</summary>
+    internal static int WorkersStarted => Volatile.Read(ref _workersStarted);
+
+    /// <summary>An idle pooled worker, or a new one.</summary>
+    public bool TryRentWorker(out HostProcess worker, out string problem)
+    {
+        lock (_idle)
+        {
+            while (_idle.TryPop(out var pooled))
+            {
+                if (!pooled.HasExited)
+                {
+                    pooled.Uses++;
+                    worker = pooled;
+                    problem = "";
+                    return true;
+                }
+
+                pooled.Dispose();
+            }
+        }
+
+        var started = TryStartWorker(out worker, out problem);
+        if (started)
+        {
+            worker.Uses = 1;
+            Interlocked.Increment(ref _workersStarted);
+        }
+
+        return started;
+    }
+
+    /// <summary>Takes a worker back after a submission that left it healthy.</summary>
+    public void ReturnWorker(HostProcess worker)
+    {
+        if (ReuseWorkers && worker.Uses < MaxWorkerUses && !worker.HasExited)
+        {
+            lock (_idle)
+            {
+                _idle.Push(worker);
+                return;
+            }
+        }
+
+        worker.Kill("retired");
+        worker.Dispose();
+    }
+
+    public void Dispose()
+    {
+        lock (_idle)
+        {
+            while (_idle.TryPop(out var worker))
+            {
+                worker.Kill("retired");
+                worker.Dispose();
+            }
+        }
+    }
 
     public bool Sandboxed => _launchPath is not null;
 

@@ -189,12 +189,34 @@ internal sealed class HostProcess : IDisposable
         get
         {
             Task.WaitAll([_stdout, _stderr], 1000);
+            return OutputSince(0);
+        }
+    }
+
+    /// <summary>What the process printed so far, from <paramref name="mark"/> (an earlier <see cref="OutputLength"/>)
+    /// on, without waiting: a pooled worker serves several submissions, each shown only its own output.</summary>
+    public string OutputSince(int mark)
+    {
+        lock (_output)
+        {
+            var text = mark >= _output.Length ? "" : _output.ToString(mark, _output.Length - mark);
+            return _outputBytes > OutputCap ? text + $"\n[... output truncated: {_outputBytes} bytes in all]" : text;
+        }
+    }
+
+    public int OutputLength
+    {
+        get
+        {
             lock (_output)
             {
-                return _outputBytes > OutputCap ? _output + $"\n[... output truncated: {_outputBytes} bytes in all]" : _output.ToString();
+                return _output.Length;
             }
         }
     }
+
+    /// <summary>Submissions this worker has served (pooled workers are reused a bounded number of times).</summary>
+    public int Uses { get; set; }
 
     public void Dispose()
     {

@@ -108,5 +108,9 @@ internal sealed class GradingEnvironment : IDisposable
         return dir;
     }
 
-    public void Dispose() => _cCompiler.Dispose();
+    public void Dispose()
+    {
+        Launcher.Dispose();
+        _cCompiler.Dispose();
+    }
 }

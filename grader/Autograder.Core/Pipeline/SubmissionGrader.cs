@@ -77,7 +77,7 @@ internal sealed class SubmissionGrader(
 
         var view = new SubmissionView(submission.Id, language, build.Sources, build.Diagnostics);
         using var host = build.CreateHost(launcher);
-        using var cancel = cancellationToken.Register(host.Dispose);
+        using var cancel = cancellationToken.Register(host.Abort);
         foreach (var entry in Selected.Where(c => c.Id != BuildId))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -43,6 +43,10 @@ public class SubmissionGraderTests
 
         public DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin) => throw new InvalidOperationException("not used");
 
+        public void Abort()
+        {
+        }
+
         public void Dispose()
         {
         }
