@@ -19,13 +19,7 @@ internal sealed class CSharpBuilder(CSharpCompiler compiler) : ISubmissionBuilde
         var diagnostics = notes.Concat(build.Diagnostics).ToList();
         if (!build.Success || build.Assembly is null)
         {
-            var errors = diagnostics.Count(d => d.Severity == "error");
-            return new BuildResult
-            {
-                Sources = SourceLoader.ForReport(files),
-                Diagnostics = diagnostics,
-                Failure = $"The driver does not compile ({errors} error{(errors == 1 ? "" : "s")}).",
-            };
+            return BuildResult.DoesNotCompile(files, diagnostics);
         }
 
         var assembly = build.Assembly;
@@ -102,13 +96,7 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
         if (!build.Success || build.ExecutablePath is null)
         {
             CCompiler.Delete(build);
-            var errors = diagnostics.Count(d => d.Severity == "error");
-            return new BuildResult
-            {
-                Sources = SourceLoader.ForReport(sources),
-                Diagnostics = diagnostics,
-                Failure = $"The driver does not compile ({errors} error{(errors == 1 ? "" : "s")}).",
-            };
+            return BuildResult.DoesNotCompile(sources, diagnostics);
         }
 
         var executable = build.ExecutablePath;

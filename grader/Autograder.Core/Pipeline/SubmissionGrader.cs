@@ -21,6 +21,18 @@ internal sealed record BuildResult : IDisposable
     public Action? Cleanup { get; init; }
 
     public void Dispose() => Cleanup?.Invoke();
+
+    /// <summary>The student's compile failure, with the compiler's diagnostics.</summary>
+    public static BuildResult DoesNotCompile(IEnumerable<(string Path, string Text)> files, IReadOnlyList<Model.Diagnostic> diagnostics)
+    {
+        var errors = diagnostics.Count(d => d.Severity == "error");
+        return new BuildResult
+        {
+            Sources = SourceLoader.ForReport(files),
+            Diagnostics = diagnostics,
+            Failure = $"The driver does not compile ({errors} error{(errors == 1 ? "" : "s")}).",
+        };
+    }
 }
 
 /// <summary>Compiles submissions of one language.</summary>

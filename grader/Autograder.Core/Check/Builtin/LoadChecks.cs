@@ -44,11 +44,6 @@ internal sealed class LoadCheck : ICheck
         ctx.Case("with an unlocked_ioctl handler", regs.Any(r => r.HasIoctl), regs.Count == 0 ? held : "the file_operations have no .unlocked_ioctl");
         return ctx.Verdict();
     }
-
-    // A pci_driver's init (pci_register_driver) succeeds even when its probe fails, as in Linux: there the
-    // failure must show as the probe leaving nothing registered or mapped.
-    private static bool ProbeFailedCleanly(Driver d) =>
-        d.Kernel.PciDriverBound && d.Kernel.Chrdevs.Count == 0 && d.Kernel.Mappings.Count == 0;
 }
 
 /// <summary>init logs "my_rng_driver loaded, registered ioctls 0x80047101 ... 0x40047101" on one line.</summary>
@@ -90,11 +85,6 @@ internal sealed class DmesgCheck : ICheck
 
         return ctx.Verdict();
     }
-
-    // A pci_driver's init (pci_register_driver) succeeds even when its probe fails, as in Linux: there the
-    // failure must show as the probe leaving nothing registered or mapped.
-    private static bool ProbeFailedCleanly(Driver d) =>
-        d.Kernel.PciDriverBound && d.Kernel.Chrdevs.Count == 0 && d.Kernel.Mappings.Count == 0;
 }
 
 /// <summary>exit unregisters the device and unmaps every mapping.</summary>
@@ -132,11 +122,6 @@ internal sealed class UnloadCheck : ICheck
 
         return ctx.Verdict();
     }
-
-    // A pci_driver's init (pci_register_driver) succeeds even when its probe fails, as in Linux: there the
-    // failure must show as the probe leaving nothing registered or mapped.
-    private static bool ProbeFailedCleanly(Driver d) =>
-        d.Kernel.PciDriverBound && d.Kernel.Chrdevs.Count == 0 && d.Kernel.Mappings.Count == 0;
 }
 
 /// <summary>With ioremap failing, or major 250 taken, init fails with a negative errno and leaves nothing held.</summary>
