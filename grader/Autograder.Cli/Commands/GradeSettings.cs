@@ -41,7 +41,7 @@ internal sealed class GradeSettings : OutputSettings
     public int? Seed { get; init; }
 
     [CommandOption("--no-cache")]
-    [Description("Compile every submission afresh instead of reusing cached builds.")]
+    [Description("Grade every submission afresh instead of reusing the results of unchanged ones.")]
     public bool NoCache { get; init; }
 
     public Shard? ParsedShard => Shard is not null && Submissions.Shard.TryParse(Shard, out var shard, out _) ? shard : null;
