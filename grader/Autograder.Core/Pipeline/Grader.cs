@@ -20,6 +20,12 @@ public sealed record GradeOptions
     /// <summary>Seed of the randomly drawn determinism cases; null = draw one (recorded in results).</summary>
     public int? RandomSeed { get; init; }
     public bool UseCache { get; init; } = true;
+
+    /// <summary>
+    /// Test-only: compile C# drivers without the allowlist, so tests can prove the OS sandbox holds on its
+    /// own against the forbidden APIs (issue 5). Internal on purpose: no CLI option reaches it.
+    /// </summary>
+    internal bool AllowlistOff { get; init; }
 }
 
 /// <summary>Receives progress while a batch runs. Called from worker threads: implementations must be thread-safe.</summary>
@@ -70,7 +76,7 @@ public static class Grader
         var started = DateTimeOffset.UtcNow;
         return Task.Run(() =>
         {
-            using var environment = GradingEnvironment.Create(observer.OnWarning);
+            using var environment = GradingEnvironment.Create(observer.OnWarning, options.AllowlistOff);
             var grader = new SubmissionGrader(rubric, checks, environment.Builder, environment.Launcher, options, seed);
             var results = new SubmissionResult?[submissions.Count];
             observer.OnStart(submissions.Count);

@@ -17,13 +17,14 @@ internal sealed class GradingEnvironment : IDisposable
     private readonly CCompiler _cCompiler;
     private readonly Dictionary<Language, ISubmissionBuilder> _builders;
 
-    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler)
+    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler, bool allowlistOff)
     {
         Launcher = launcher;
         _cCompiler = cCompiler;
         _builders = new()
         {
-            [Language.CSharp] = new CSharpBuilder(new CSharpCompiler()),
+            // allowlistOff is the test-only switch of GradeOptions.AllowlistOff (sandbox tests); never set in production.
+            [Language.CSharp] = new CSharpBuilder(new CSharpCompiler(enforceAllowlist: !allowlistOff)),
             [Language.C] = new CBuilder(cCompiler),
         };
     }
@@ -34,7 +35,9 @@ internal sealed class GradingEnvironment : IDisposable
 
     public ISubmissionBuilder Builder(Language language) => _builders[language];
 
-    public static GradingEnvironment Create(Action<string> warn)
+    /// <param name="warn">Receives each warning once.</param>
+    /// <param name="allowlistOff">Test-only (see <see cref="GradeOptions.AllowlistOff"/>): compile C# without the allowlist.</param>
+    public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false)
     {
         var (toolchain, problem) = NativeToolchain.Shared;
         var warnings = new List<string>();
@@ -50,7 +53,7 @@ internal sealed class GradingEnvironment : IDisposable
             workerDir = PublishWorker(toolchain.Root);
         }
 
-        var environment = new GradingEnvironment(new HostLauncher(workerDir, launch, new HostLimits()), new CCompiler(NativeToolchain.Shared));
+        var environment = new GradingEnvironment(new HostLauncher(workerDir, launch, new HostLimits()), new CCompiler(NativeToolchain.Shared), allowlistOff);
         foreach (var w in warnings)
         {
             environment._warnings.Add(w);
