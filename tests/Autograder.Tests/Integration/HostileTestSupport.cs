@@ -69,7 +69,7 @@ internal static class HostileTestSupport
     }
 
     /// <summary>The real command tree in-process, with redirected, colourless consoles (plain CI lines).</summary>
-    public static CliHarness.Outcome Cli(params string[] args) => CliHarness.Run(args);
+    public static CliHarness.Outcome RunCli(params string[] args) => CliHarness.Run(args);
 
     /// <summary>Hashes of every file under <paramref name="dir"/> (relative path to SHA-256).</summary>
     public static Dictionary<string, string> Snapshot(string dir) =>
