@@ -24,6 +24,12 @@ public sealed record GradeOptions
     public bool UseCache { get; init; } = true;
     /// <summary>Root of the result cache; null = <see cref="ResultCache.DefaultRoot"/>.</summary>
     internal string? CacheRoot { get; init; }
+
+    /// <summary>
+    /// Test-only: compile C# drivers without the allowlist, so tests can prove the OS sandbox holds on its
+    /// own against the forbidden APIs (issue 5). Internal on purpose: no CLI option reaches it.
+    /// </summary>
+    internal bool AllowlistOff { get; init; }
 }
 
 /// <summary>Receives progress while a batch runs. Called from worker threads: implementations must be thread-safe.</summary>
@@ -74,7 +80,7 @@ public static class Grader
         var started = DateTimeOffset.UtcNow;
         return Task.Run(() =>
         {
-            using var environment = GradingEnvironment.Create(observer.OnWarning);
+            using var environment = GradingEnvironment.Create(observer.OnWarning, options.AllowlistOff);
             var grader = new SubmissionGrader(rubric, checks, environment.Builder, environment.Launcher, options, seed);
             // Incremental regrading (issue 8): unchanged submissions get their stored result back.
             var cache = options.UseCache ? new ResultCache(options.CacheRoot ?? ResultCache.DefaultRoot, rubric, grader.Selected.Select(c => c.Id), options.RandomSeed) : null;

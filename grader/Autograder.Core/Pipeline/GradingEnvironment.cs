@@ -17,13 +17,14 @@ internal sealed class GradingEnvironment : IDisposable
     private readonly CCompiler _cCompiler;
     private readonly Dictionary<Language, ISubmissionBuilder> _builders;
 
-    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler)
+    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler, bool allowlistOff)
     {
         Launcher = launcher;
         _cCompiler = cCompiler;
         _builders = new()
         {
-            [Language.CSharp] = new CSharpBuilder(new CSharpCompiler()),
+            // allowlistOff is the test-only switch of GradeOptions.AllowlistOff (sandbox tests); never set in production.
+            [Language.CSharp] = new CSharpBuilder(new CSharpCompiler(enforceAllowlist: !allowlistOff)),
             [Language.C] = new CBuilder(cCompiler),
         };
     }
@@ -34,7 +35,9 @@ internal sealed class GradingEnvironment : IDisposable
 
     public ISubmissionBuilder Builder(Language language) => _builders[language];
 
-    public static GradingEnvironment Create(Action<string> warn)
+    /// <param name="warn">Receives each warning once.</param>
+    /// <param name="allowlistOff">Test-only (see <see cref="GradeOptions.AllowlistOff"/>): compile C# without the allowlist.</param>
+    public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false)
     {
         var (toolchain, problem) = NativeToolchain.Shared;
         var warnings = new List<string>();
@@ -52,7 +55,9 @@ internal sealed class GradingEnvironment : IDisposable
             workerDir = PublishWorker(Environment.IsPrivilegedProcess ? "/var/cache/autograder" : toolchain.Root);
         }
 
-        var environment = new GradingEnvironment(new HostLauncher(workerDir, launch, new HostLimits()), new CCompiler(NativeToolchain.Shared));
+        // With the allowlist off only the OS sandbox stands between a driver and its worker: no reuse then.
+        var launcher = new HostLauncher(workerDir, launch, new HostLimits()) { ReuseWorkers = !allowlistOff };
+        var environment = new GradingEnvironment(launcher, new CCompiler(NativeToolchain.Shared), allowlistOff);
         foreach (var w in warnings)
         {
             environment._warnings.Add(w);

@@ -8,7 +8,7 @@
  *
  * The channel fds become 3 (in) and 4 (out) and, unless --no-fd-args, "--in-fd 3 --out-fd 4" is
  * appended to prog's arguments. Every other fd except 0-2 and the --keep-fd ones is closed. As
- * root: private net/mount/ipc namespaces, private tmpfs on /tmp, /var/tmp, /dev/shm, and uid/gid
+ * root: private net/mount/ipc namespaces, private tmpfs on /tmp, /var/tmp, /dev/shm, /run/lock, and uid/gid
  * 65534, so prog and its files must be readable by nobody. RLIMIT_NPROC counts threads of all
  * uid-65534 processes together: give .NET room (e.g. --nproc 4096). Exit codes: wire.h; 127 when
  * exec fails.

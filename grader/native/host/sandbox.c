@@ -144,6 +144,9 @@ int ag_enter_sandbox(const struct ag_sandbox *sb, int parent)
 			private_tmp("/tmp");
 			private_tmp("/var/tmp");
 			private_tmp("/dev/shm");
+			/* World-writable too (Debian, /var/lock points here): without this the sandbox user could
+			 * create files on the real filesystem (found by Integration/HostileSandboxTests). */
+			private_tmp("/run/lock");
 		}
 		/* Untrusted code never runs as root: a failure here is fatal. */
 		if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0) {
