@@ -53,6 +53,11 @@ internal sealed class GradingEnvironment : IDisposable
             // As root the worker runs as nobody behind a private /tmp: its files must be world-readable and
             // outside /tmp, whatever AUTOGRADER_CACHE says.
             workerDir = PublishWorker(Environment.IsPrivilegedProcess ? "/var/cache/autograder" : toolchain.Root);
+            if (!Environment.IsPrivilegedProcess)
+            {
+                // Namespaces, the private /tmp and the switch to an unprivileged uid need root.
+                warnings.Add("not running as root: driver hosts run as the current user with rlimits (and, for C, seccomp) but without private namespaces or /tmp; run as root (as CI does) for the full sandbox.");
+            }
         }
 
         // With the allowlist off only the OS sandbox stands between a driver and its worker: no reuse then.
