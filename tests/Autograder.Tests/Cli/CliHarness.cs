@@ -66,15 +66,5 @@ internal static class Golden
         Assert.That(actual, Is.EqualTo(expected), $"{name} differs from its golden file (actual output in Cli/Golden/actual/; accept with AUTOGRADER_ACCEPT_GOLDEN=1)");
     }
 
-    private static string SourceDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Autograder.sln")))
-            {
-                return Path.Combine(dir.FullName, "tests", "Autograder.Tests");
-            }
-        }
-        throw new InvalidOperationException("cannot find Autograder.sln above " + AppContext.BaseDirectory);
-    }
+    private static string SourceDirectory() => Path.Combine(TestPaths.RepoRoot, "tests", "Autograder.Tests");
 }

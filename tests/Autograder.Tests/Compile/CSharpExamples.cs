@@ -3,20 +3,7 @@ namespace Autograder.Tests.Compile;
 /// <summary>The sample submissions under examples/, read as data files from the repository.</summary>
 internal static class CSharpExamples
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Autograder.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Autograder.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string RepoRoot => Root.Value;
+    public static string RepoRoot => TestPaths.RepoRoot;
 
     /// <summary>The .cs files of one example folder (e.g. "csharp/reference"), as (relative path, text).</summary>
     public static IReadOnlyList<(string Path, string Text)> Sources(string example)

@@ -150,18 +150,7 @@ internal static class HostileTestSupport
         return line.Length > 200 ? line[..200] + "..." : line;
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Autograder.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("cannot find Autograder.sln above " + AppContext.BaseDirectory);
-    }
+    private static string FindRepoRoot() => TestPaths.RepoRoot;
 }
 
 /// <summary>Collects what Grader.RunAsync reports (for the tests that call the pipeline directly).</summary>
