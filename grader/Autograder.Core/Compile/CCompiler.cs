@@ -177,7 +177,15 @@ internal sealed partial class CCompiler : IDisposable
 
     /// <summary>gcc's arguments for compiling one unit, exactly as <see cref="Compile"/> uses them (also the benchmarks' bare compile).</summary>
     internal static string[] CompileArguments(NativeToolchain toolchain, string unit, string obj) =>
-        [.. KernelCFlags, "-isystem", toolchain.IncludeDir, "-c", unit, "-o", obj];
+        [.. KernelCFlags, "-isystem", toolchain.IncludeDir, .. KbuildDefines(unit), "-c", unit, "-o", obj];
+
+    /// <summary>What kbuild defines for every object: pr_fmt(fmt) KBUILD_MODNAME ": " fmt is common in drivers.</summary>
+    private static string[] KbuildDefines(string unit)
+    {
+        var name = Path.GetFileNameWithoutExtension(unit).Replace('-', '_');
+        name = new string([.. name.Where(c => char.IsAsciiLetterOrDigit(c) || c == '_')]);
+        return ["-D__KERNEL__", $"-DKBUILD_MODNAME=\"{name}\"", $"-DKBUILD_BASENAME=\"{name}\""];
+    }
 
     /// <summary>Removes one build's directory (its executable included).</summary>
     public static void Delete(CBuild build)

@@ -44,6 +44,7 @@ public class ExamplesTests
         ["patch"] = "PPPPPPPPPPPP",
         ["pci-driver"] = "PPPPPPPPPPPP",
         ["pci-get-device"] = "PPPPPPPPPPPP",
+        ["student-style"] = "PPPPPPPPPPPP",
         ["cdev-class"] = "PPPPPPPPPPPP",
         ["cdev-missing-region-unregister"] = "PPPPPPPPPPFP",
         ["misc"] = "PFPPPPPPPPPP",
