@@ -39,6 +39,8 @@ internal sealed class GradingEnvironment : IDisposable
     /// <param name="allowlistOff">Test-only (see <see cref="GradeOptions.AllowlistOff"/>): compile C# without the allowlist.</param>
     public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false)
     {
+        // Roslyn's cold start (references, JIT) overlaps the native toolchain's check and build.
+        _ = Task.Run(CSharpCompiler.WarmUp);
         var (toolchain, problem) = NativeToolchain.Shared;
         var warnings = new List<string>();
         string? launch = null;
