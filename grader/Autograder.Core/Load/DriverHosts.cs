@@ -73,35 +73,66 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
     public void Dispose() => Retire();
 }
 
-/// <summary>C drivers: a fresh process of the linked executable per instance (a few ms: no runtime).</summary>
+/// <summary>
+/// C drivers: one fork server per submission (the linked executable, sandboxed once) and a fresh child
+/// forked from its pristine state per instance. A crash, timeout or oops ends only that child; a server
+/// that dies or loses track of a child is replaced at the next instance.
+/// </summary>
 internal sealed class CDriverHost(string executable, HostLauncher launcher) : IDriverHost
 {
     private readonly System.Text.StringBuilder _output = new();
+    private HostProcess? _server;
 
-    public string Output => _output.ToString();
+    public string Output => _output.ToString() + (_server?.Output ?? "");
 
     public DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin)
     {
-        if (!launcher.TryStartC(executable, budget, out var host, out var problem))
+        HostProcess? child = null;
+        var problem = "";
+        // A second try with a fresh server: the first one may have died with (or after) a previous child.
+        for (var attempt = 0; attempt < 2 && child is null; attempt++)
+        {
+            if (_server is null || _server.HasExited)
+            {
+                Retire();
+                if (!launcher.TryStartC(executable, out var server, out problem))
+                {
+                    break;
+                }
+
+                _server = server;
+            }
+
+            if (!HostLauncher.TryFork(_server, budget, out child, out problem))
+            {
+                child = null;
+                Retire();
+            }
+        }
+
+        if (child is null)
         {
             begin = new DriverCall(CallStatus.HarnessError, 0, problem);
             return new DriverInstance(kernel, budget, problem);
         }
 
-        var instance = new DriverInstance(kernel, host, budget, i =>
-        {
-            lock (_output)
-            {
-                _output.Append(i.Host.Output);
-            }
-
-            i.Host.Dispose();
-        });
+        // Disposing the child waits for the server's ChildEnded, so the channel is clean for the next Fork.
+        var instance = new DriverInstance(kernel, child, budget, static i => i.Host.Dispose());
         begin = instance.Begin();
         return instance;
     }
 
-    public void Dispose()
+    private void Retire()
     {
+        if (_server is not null)
+        {
+            // Kill first: Output waits (up to 1 s) for the output pipes to close, which a live server never does.
+            _server.Kill("retired");
+            _output.Append(_server.Output);
+            _server.Dispose();
+            _server = null;
+        }
     }
+
+    public void Dispose() => Retire();
 }
