@@ -74,39 +74,56 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
 }
 
 /// <summary>
-/// C drivers: one fork server per submission (the linked executable, sandboxed once) and a fresh child
-/// forked from its pristine state per instance. A crash, timeout or oops ends only that child; a server
-/// that dies or loses track of a child is replaced at the next instance.
+/// C drivers: fork servers (the linked executable, sandboxed once) and a fresh child forked from a
+/// server's pristine state per instance. A server serves one child at a time, so a check that holds two
+/// instances at once (determinism) gets a second server, kept for the rest of the submission. A crash,
+/// timeout or oops ends only that child; a server that dies or loses track of a child is replaced.
+/// Not thread-safe (one submission, one thread), except that <see cref="Dispose"/> may cancel.
 /// </summary>
 internal sealed class CDriverHost(string executable, HostLauncher launcher) : IDriverHost
 {
     private readonly System.Text.StringBuilder _output = new();
-    private HostProcess? _server;
+    private readonly List<HostProcess> _idle = [];
+    private readonly List<HostProcess> _busy = [];
+    private readonly Lock _lock = new();
 
-    public string Output => _output.ToString() + (_server?.Output ?? "");
+    public string Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _output.ToString() + string.Concat(_idle.Concat(_busy).Select(s => s.Output));
+            }
+        }
+    }
 
     public DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin)
     {
         HostProcess? child = null;
+        HostProcess? server = null;
         var problem = "";
         // A second try with a fresh server: the first one may have died with (or after) a previous child.
         for (var attempt = 0; attempt < 2 && child is null; attempt++)
         {
-            if (_server is null || _server.HasExited)
+            server = TakeIdle();
+            if (server is null)
             {
-                Retire();
-                if (!launcher.TryStartC(executable, out var server, out problem))
+                if (!launcher.TryStartC(executable, out server, out problem))
                 {
                     break;
                 }
-
-                _server = server;
             }
 
-            if (!HostLauncher.TryFork(_server, budget, out child, out problem))
+            lock (_lock)
+            {
+                _busy.Add(server);
+            }
+
+            if (!HostLauncher.TryFork(server, budget, out child, out problem))
             {
                 child = null;
-                Retire();
+                Retire(server);
             }
         }
 
@@ -116,23 +133,85 @@ internal sealed class CDriverHost(string executable, HostLauncher launcher) : ID
             return new DriverInstance(kernel, budget, problem);
         }
 
-        // Disposing the child waits for the server's ChildEnded, so the channel is clean for the next Fork.
-        var instance = new DriverInstance(kernel, child, budget, static i => i.Host.Dispose());
+        var owner = server!;
+        var instance = new DriverInstance(kernel, child, budget, i =>
+        {
+            // Waits for the server's ChildEnded, so the channel is clean for the server's next Fork.
+            i.Host.Dispose();
+            lock (_lock)
+            {
+                if (_busy.Remove(owner))
+                {
+                    _idle.Add(owner);
+                }
+            }
+        });
         begin = instance.Begin();
         return instance;
     }
 
-    private void Retire()
+    private HostProcess? TakeIdle()
     {
-        if (_server is not null)
+        var dead = new List<HostProcess>();
+        HostProcess? found = null;
+        lock (_lock)
         {
-            // Kill first: Output waits (up to 1 s) for the output pipes to close, which a live server never does.
-            _server.Kill("retired");
-            _output.Append(_server.Output);
-            _server.Dispose();
-            _server = null;
+            while (_idle.Count > 0 && found is null)
+            {
+                var server = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
+                if (server.HasExited)
+                {
+                    _busy.Add(server);
+                    dead.Add(server);
+                }
+                else
+                {
+                    found = server;
+                }
+            }
         }
+
+        foreach (var server in dead)
+        {
+            Retire(server);
+        }
+
+        return found;
     }
 
-    public void Dispose() => Retire();
+    private void Retire(HostProcess server)
+    {
+        lock (_lock)
+        {
+            if (!_busy.Remove(server) && !_idle.Remove(server))
+            {
+                return;
+            }
+        }
+
+        // Kill first: Output waits (up to 1 s) for the output pipes to close, which a live server never does.
+        server.Kill("retired");
+        var output = server.Output;
+        lock (_lock)
+        {
+            _output.Append(output);
+        }
+
+        server.Dispose();
+    }
+
+    public void Dispose()
+    {
+        HostProcess[] all;
+        lock (_lock)
+        {
+            all = [.. _idle, .. _busy];
+        }
+
+        foreach (var server in all)
+        {
+            Retire(server);
+        }
+    }
 }

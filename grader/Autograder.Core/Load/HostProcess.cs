@@ -32,6 +32,7 @@ internal sealed class HostProcess : IDisposable
     private readonly Task _stderr = Task.CompletedTask;
     private long _outputBytes;
     private volatile bool _killed;
+    private volatile bool _disposed;
 
     // A fork-server child: it speaks on its server's channel (the server relays whole frames), its pid is
     // the one Forked reported (CPU time and kills are its own), and ChildEnded says how it ended. The
@@ -159,7 +160,8 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
-    public bool HasExited => _server is null ? _process!.HasExited : _childEnd is not null || _server.HasExited;
+    // A disposed server counts as exited: its children may still ask (cancellation disposes hosts mid-check).
+    public bool HasExited => _server is null ? _disposed || _process!.HasExited : _childEnd is not null || _server.HasExited;
 
     /// <summary>A child the fork server (this process) just reported in Forked; its frames follow on our channel.</summary>
     public HostProcess ForkedChild(int pid) => new(this, pid);
@@ -277,7 +279,8 @@ internal sealed class HostProcess : IDisposable
 
         lock (_childLock)
         {
-            _childEnd ??= $"was lost with its fork server, which {(server.HasExited ? server.DescribeExit() : "stopped answering")}";
+            _childEnd ??= server._disposed ? "was lost with its fork server (retired)"
+                : $"was lost with its fork server, which {(server.HasExited ? server.DescribeExit() : "stopped answering")}";
         }
     }
 
@@ -350,6 +353,12 @@ internal sealed class HostProcess : IDisposable
             return;
         }
 
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process!.HasExited)
         {
             Kill("disposed");

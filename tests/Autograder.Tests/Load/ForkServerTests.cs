@@ -127,6 +127,28 @@ public sealed class ForkServerTests
     }
 
     [Test]
+    public void Two_instances_at_once_run_in_two_servers_and_both_are_reused()
+    {
+        using var host = new CDriverHost(Counter(), Launcher);
+        var servers = new HashSet<int>();
+        for (var round = 0; round < 2; round++)
+        {
+            using var a = host.Start(new SimKernel(new KernelOptions()), Budget(), out var beginA);
+            using var b = host.Start(new SimKernel(new KernelOptions()), Budget(), out var beginB);
+            Assert.That(beginA.Returned && beginB.Returned, Is.True, $"{beginA} / {beginB}");
+            Assert.That(a.Init().Value, Is.Zero);
+            Assert.That(b.Init().Value, Is.Zero);
+            Assert.That(a.Ioctl(Rand, 0).Value, Is.EqualTo(101));
+            Assert.That(b.Ioctl(Rand, 0).Value, Is.EqualTo(101));
+            Assert.That(a.Ioctl(Rand, 0).Value, Is.EqualTo(102));
+            servers.Add(ParentOf(a.Host.Pid));
+            servers.Add(ParentOf(b.Host.Pid));
+        }
+
+        Assert.That(servers, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public void A_dead_server_is_replaced_at_the_next_instance()
     {
         using var host = new CDriverHost(Counter(), Launcher);
