@@ -106,56 +106,160 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
     }
 }
 
-/// <summary>C drivers: a fresh process of the linked executable per instance (a few ms: no runtime).</summary>
+/// <summary>
+/// C drivers: fork servers (the linked executable, sandboxed once) and a fresh child forked from a
+/// server's pristine state per instance. A server serves one child at a time, so a check that holds two
+/// instances at once (determinism) gets a second server, kept for the rest of the submission. A crash,
+/// timeout or oops ends only that child; a server that dies or loses track of a child is replaced.
+/// Not thread-safe (one submission, one thread), except that <see cref="Dispose"/> may cancel.
+/// </summary>
 internal sealed class CDriverHost(string executable, HostLauncher launcher) : IDriverHost
 {
     private readonly System.Text.StringBuilder _output = new();
+    private readonly List<HostProcess> _idle = [];
+    private readonly List<HostProcess> _busy = [];
+    private readonly Lock _lock = new();
 
-    public string Output => _output.ToString();
+    public string Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _output.ToString() + string.Concat(_idle.Concat(_busy).Select(s => s.Output));
+            }
+        }
+    }
 
     public DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin)
     {
-        if (!launcher.TryStartC(executable, budget, out var host, out var problem))
+        HostProcess? child = null;
+        HostProcess? server = null;
+        var problem = "";
+        // A second try with a fresh server: the first one may have died with (or after) a previous child.
+        for (var attempt = 0; attempt < 2 && child is null; attempt++)
+        {
+            server = TakeIdle();
+            if (server is null)
+            {
+                if (!launcher.TryStartC(executable, out server, out problem))
+                {
+                    break;
+                }
+            }
+
+            lock (_lock)
+            {
+                _busy.Add(server);
+            }
+
+            if (!HostLauncher.TryFork(server, budget, out child, out problem))
+            {
+                child = null;
+                Retire(server);
+            }
+        }
+
+        if (child is null)
         {
             begin = new DriverCall(CallStatus.HarnessError, 0, problem);
             return new DriverInstance(kernel, budget, problem);
         }
 
-        lock (_live)
+        var owner = server!;
+        var instance = new DriverInstance(kernel, child, budget, i =>
         {
-            _live.Add(host);
-        }
-
-        var instance = new DriverInstance(kernel, host, budget, i =>
-        {
-            lock (_output)
-            {
-                _output.Append(i.Host.Output);
-            }
-
-            lock (_live)
-            {
-                _live.Remove(i.Host);
-            }
-
+            // Waits for the server's ChildEnded, so the channel is clean for the server's next Fork.
             i.Host.Dispose();
+            lock (_lock)
+            {
+                if (_busy.Remove(owner))
+                {
+                    _idle.Add(owner);
+                }
+            }
         });
         begin = instance.Begin();
         return instance;
     }
 
-    private readonly HashSet<HostProcess> _live = [];
-
-    public void Abort()
+    private HostProcess? TakeIdle()
     {
-        lock (_live)
+        var dead = new List<HostProcess>();
+        HostProcess? found = null;
+        lock (_lock)
         {
-            foreach (var host in _live)
+            while (_idle.Count > 0 && found is null)
             {
-                host.Kill("interrupted");
+                var server = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
+                if (server.HasExited)
+                {
+                    _busy.Add(server);
+                    dead.Add(server);
+                }
+                else
+                {
+                    found = server;
+                }
             }
+        }
+
+        foreach (var server in dead)
+        {
+            Retire(server);
+        }
+
+        return found;
+    }
+
+    private void Retire(HostProcess server)
+    {
+        lock (_lock)
+        {
+            if (!_busy.Remove(server) && !_idle.Remove(server))
+            {
+                return;
+            }
+        }
+
+        // Kill first: Output waits (up to 1 s) for the output pipes to close, which a live server never does.
+        server.Kill("retired");
+        var output = server.Output;
+        lock (_lock)
+        {
+            _output.Append(output);
+        }
+
+        server.Dispose();
+    }
+
+    public void Dispose()
+    {
+        HostProcess[] all;
+        lock (_lock)
+        {
+            all = [.. _idle, .. _busy];
+        }
+
+        foreach (var server in all)
+        {
+            Retire(server);
         }
     }
 
-    public void Dispose() => Abort();
+    /// <summary>Kills the running children (Ctrl+C); their servers are retired when the host is disposed.</summary>
+    public void Abort()
+    {
+        HostProcess[] busy;
+        lock (_lock)
+        {
+            busy = [.. _busy];
+        }
+
+        foreach (var server in busy)
+        {
+            server.Kill("interrupted");
+        }
+    }
 }

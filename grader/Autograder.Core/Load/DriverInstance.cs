@@ -204,6 +204,13 @@ internal sealed class DriverInstance : IDisposable
                 continue;
             }
 
+            // A C fork-server child's end: the server relays nothing of it after this (its channel's EOF).
+            if (reader.Type == Msg.ChildEnded)
+            {
+                _host.ChildEnded(reader);
+                break;
+            }
+
             Dispatch(reader);
         }
 

@@ -122,12 +122,82 @@ internal sealed class HostLauncher : IDisposable
         return TryStart(command, out worker, out problem);
     }
 
-    public bool TryStartC(string executable, CheckBudget budget, out HostProcess host, out string problem)
+    /// <summary>Starts the C fork server of a linked submission: one sandbox set-up (namespaces, private /tmp,
+    /// uid, memory and file limits) for all its instances; see <see cref="TryFork"/>.</summary>
+    public bool TryStartC(string executable, out HostProcess server, out string problem)
     {
-        // The host applies its own sandbox (it must: the seccomp filter goes on after it set up the channel).
-        var cpu = (int)Math.Ceiling(budget.Cpu.TotalSeconds) + 1;
-        IReadOnlyList<string> args = ["--cpu-seconds", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture), "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        return TryStart(new HostCommand(HostKind.C, executable, args, new Dictionary<string, string>()), out host, out problem);
+        // The host applies its own sandbox (it must: each child installs seccomp after the fork).
+        IReadOnlyList<string> args = ["--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        return TryStart(new HostCommand(HostKind.C, executable, args, new Dictionary<string, string>()), out server, out problem);
+    }
+
+    /// <summary>
+    /// Forks one driver instance from a C fork server: Fork, the server's Forked (the child's pid), the
+    /// child's Ready. On failure the server may be unusable: the caller replaces it.
+    /// </summary>
+    public static bool TryFork(HostProcess server, CheckBudget budget, out HostProcess child, out string problem)
+    {
+        // The child's own RLIMIT_CPU backs up the watchdog (which kills at budget.Cpu).
+        var cpu = (uint)Math.Ceiling(budget.Cpu.TotalSeconds) + 1;
+        HostProcess? forked = null;
+        var handshake = Task.Run(() =>
+        {
+            server.Writer.Start(Msg.Fork).U32(cpu).SendTo(server.ToHost);
+            var r = server.Reader;
+            if (!r.Read(server.FromHost) || r.Type != Msg.Forked)
+            {
+                return "the fork server did not answer Fork";
+            }
+
+            var pid = (int)r.U32();
+            var why = r.Str();
+            if (pid == 0)
+            {
+                return $"the fork server could not fork: {why}";
+            }
+
+            forked = server.ForkedChild(pid);
+            if (!r.Read(server.FromHost))
+            {
+                return "the fork server closed the channel";
+            }
+
+            if (r.Type == Msg.ChildEnded)
+            {
+                forked.ChildEnded(r);
+                return $"the forked C host {forked.DescribeExit()} before Ready: {forked.Output.Trim()}";
+            }
+
+            if (r.Type != Msg.Ready)
+            {
+                return $"the forked C host sent {r.Type} instead of Ready";
+            }
+
+            var version = r.U32();
+            return version == Layout.ProtocolVersion ? null : $"protocol version {version}, expected {Layout.ProtocolVersion}";
+        });
+        string? failure;
+        try
+        {
+            failure = handshake.Wait(ReadyTimeout) ? handshake.Result : $"no Ready within {ReadyTimeout.TotalSeconds:0} s";
+        }
+        catch (AggregateException e)
+        {
+            failure = e.InnerException?.Message ?? e.Message;
+        }
+
+        if (failure is null && forked is not null)
+        {
+            child = forked;
+            problem = "";
+            return true;
+        }
+
+        // The channel may be mid-frame: the server goes, and with it the child.
+        server.Kill("failed to fork");
+        child = null!;
+        problem = failure ?? "no child";
+        return false;
     }
 
     private static bool TryStart(HostCommand command, out HostProcess host, out string problem)

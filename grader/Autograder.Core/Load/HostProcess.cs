@@ -12,9 +12,10 @@ internal sealed record HostCommand(HostKind Kind, string FileName, IReadOnlyList
 internal enum HostKind { CSharp, C }
 
 /// <summary>
-/// One host process (the C# worker or a linked C driver) and its framed channel. The channel is two
-/// inherited anonymous pipes; stdout/stderr are the submission's output, drained and capped so a flood
-/// cannot block or exhaust us. Not thread-safe except <see cref="Kill"/> and <see cref="CpuTime"/>.
+/// One host process (the C# worker, or a C fork server) and its framed channel, or one child of a C fork
+/// server (<see cref="ForkedChild"/>). The channel is two inherited anonymous pipes; stdout/stderr are the
+/// submission's output, drained and capped so a flood cannot block or exhaust us. Not thread-safe except
+/// <see cref="Kill"/> and <see cref="CpuTime"/>.
 /// </summary>
 internal sealed class HostProcess : IDisposable
 {
@@ -23,14 +24,23 @@ internal sealed class HostProcess : IDisposable
     private static readonly Lock SpawnLock = new();
     private const int OutputCap = 64 * 1024;
 
-    private readonly Process _process;
-    private readonly AnonymousPipeServerStream _toHost;
-    private readonly AnonymousPipeServerStream _fromHost;
+    private readonly Process? _process;
+    private readonly AnonymousPipeServerStream? _toHost;
+    private readonly AnonymousPipeServerStream? _fromHost;
     private readonly StringBuilder _output = new();
-    private readonly Task _stdout;
-    private readonly Task _stderr;
+    private readonly Task _stdout = Task.CompletedTask;
+    private readonly Task _stderr = Task.CompletedTask;
     private long _outputBytes;
     private volatile bool _killed;
+    private volatile bool _disposed;
+
+    // A fork-server child: it speaks on its server's channel (the server relays whole frames), its pid is
+    // the one Forked reported (CPU time and kills are its own), and ChildEnded says how it ended. The
+    // server does not reap it before it has relayed its last frame, so its pid stays valid until then.
+    private readonly HostProcess? _server;
+    private readonly int _outputMark;
+    private readonly Lock _childLock = new();
+    private string? _childEnd;
 
     private HostProcess(HostKind kind, Process process, AnonymousPipeServerStream toHost, AnonymousPipeServerStream fromHost)
     {
@@ -41,14 +51,30 @@ internal sealed class HostProcess : IDisposable
         _fromHost = fromHost;
         _stdout = DrainAsync(process.StandardOutput);
         _stderr = DrainAsync(process.StandardError);
+        Writer = new FrameWriter();
+        Reader = new FrameReader();
+    }
+
+    private HostProcess(HostProcess server, int pid)
+    {
+        Kind = server.Kind;
+        Pid = pid;
+        _server = server;
+        lock (server._output)
+        {
+            _outputMark = server._output.Length;
+        }
+
+        Writer = server.Writer;
+        Reader = server.Reader;
     }
 
     public HostKind Kind { get; }
-    public Stream ToHost => _toHost;
-    public Stream FromHost => _fromHost;
+    public Stream ToHost => _server?.ToHost ?? _toHost!;
+    public Stream FromHost => _server?.FromHost ?? _fromHost!;
     public int Pid { get; }
-    public FrameWriter Writer { get; } = new();
-    public FrameReader Reader { get; } = new();
+    public FrameWriter Writer { get; }
+    public FrameReader Reader { get; }
     /// <summary>Why the grader killed it (timeout), or null.</summary>
     public string? KillReason { get; private set; }
 
@@ -134,9 +160,34 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
+    // A disposed server counts as exited: its children may still ask (cancellation disposes hosts mid-check).
+    public bool HasExited => _server is null ? _disposed || _process!.HasExited : _childEnd is not null || _server.HasExited;
 
-    /// <summary>Kills the whole process tree; safe from any thread, idempotent.</summary>
+    /// <summary>A child the fork server (this process) just reported in Forked; its frames follow on our channel.</summary>
+    public HostProcess ForkedChild(int pid) => new(this, pid);
+
+    /// <summary>Records the fork server's ChildEnded frame (the reader is positioned after its type).</summary>
+    public void ChildEnded(FrameReader r)
+    {
+        _ = r.U32();
+        var signalled = r.U8() != 0;
+        var code = (int)r.U32();
+        var note = r.Str();
+        var how = signalled
+            ? $"killed by {SignalName(code)}"
+            : code switch
+            {
+                0 => "exited",
+                86 => "oopsed",
+                _ => $"exited with code {code}",
+            };
+        lock (_childLock)
+        {
+            _childEnd = note.Length > 0 ? $"{how} ({note})" : how;
+        }
+    }
+
+    /// <summary>Kills the whole process tree (a fork-server child: only that child); safe from any thread, idempotent.</summary>
     public void Kill(string reason)
     {
         if (_killed)
@@ -146,9 +197,15 @@ internal sealed class HostProcess : IDisposable
 
         KillReason ??= reason;
         _killed = true;
+        if (_server is not null)
+        {
+            KillChild();
+            return;
+        }
+
         try
         {
-            _process.Kill(entireProcessTree: true);
+            _process!.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
@@ -156,13 +213,91 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
+    private void KillChild()
+    {
+        lock (_childLock)
+        {
+            // Once ChildEnded arrived the pid was reaped and may belong to someone else.
+            if (_childEnd is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                using var child = Process.GetProcessById(Pid);
+                child.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone (the server reports it).
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads (and drops) the child's frames until the server's ChildEnded: after End, or after the grader
+    /// gave up on the child, so the channel is clean for the next Fork. A child still running after
+    /// <paramref name="grace"/> is killed; a server that does not report it then is killed too (the
+    /// driver host replaces it).
+    /// </summary>
+    private void AwaitChildEnd(TimeSpan grace)
+    {
+        if (_childEnd is not null)
+        {
+            return;
+        }
+
+        var server = _server!;
+        var reader = Task.Run(() =>
+        {
+            try
+            {
+                while (server.Reader.Read(server.FromHost))
+                {
+                    if (server.Reader.Type == Msg.ChildEnded)
+                    {
+                        ChildEnded(server.Reader);
+                        return;
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException)
+            {
+                // The server is broken; below it is replaced.
+            }
+        });
+        if (!reader.Wait(grace))
+        {
+            KillChild();
+            if (!reader.Wait(TimeSpan.FromSeconds(2)))
+            {
+                server.Kill("lost track of its child");
+                reader.Wait(TimeSpan.FromSeconds(2));
+            }
+        }
+
+        lock (_childLock)
+        {
+            _childEnd ??= server._disposed ? "was lost with its fork server (retired)"
+                : $"was lost with its fork server, which {(server.HasExited ? server.DescribeExit() : "stopped answering")}";
+        }
+    }
+
     /// <summary>Waits briefly for the process to end and describes how it ended.</summary>
     public string DescribeExit()
     {
-        if (!_process.WaitForExit(2000))
+        if (_server is not null)
+        {
+            AwaitChildEnd(TimeSpan.FromSeconds(2));
+            return KillReason ?? _childEnd!;
+        }
+
+        var process = _process!;
+        if (!process.WaitForExit(2000))
         {
             Kill("did not exit after its channel closed");
-            _process.WaitForExit(2000);
+            process.WaitForExit(2000);
         }
 
         if (KillReason is not null)
@@ -170,7 +305,7 @@ internal sealed class HostProcess : IDisposable
             return KillReason;
         }
 
-        var code = _process.ExitCode;
+        var code = process.ExitCode;
         // .NET reports a death by signal N as 128 + N.
         return code switch
         {
@@ -183,11 +318,20 @@ internal sealed class HostProcess : IDisposable
         };
     }
 
-    /// <summary>The captured stdout and stderr (capped).</summary>
+    /// <summary>The captured stdout and stderr (capped). A fork-server child's is what the server's pipes
+    /// carried since its fork, as drained so far (its last lines may still be in the pipe).</summary>
     public string Output
     {
         get
         {
+            if (_server is not null)
+            {
+                lock (_server._output)
+                {
+                    return _server._output.ToString(_outputMark, _server._output.Length - _outputMark);
+                }
+            }
+
             Task.WaitAll([_stdout, _stderr], 1000);
             return OutputSince(0);
         }
@@ -220,13 +364,30 @@ internal sealed class HostProcess : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        if (_server is not null)
+        {
+            // The channel is the server's: only make sure the child is gone and the channel clean.
+            if (_childEnd is null && !_server.HasExited)
+            {
+                AwaitChildEnd(TimeSpan.FromSeconds(2));
+            }
+
+            return;
+        }
+
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (!_process!.HasExited)
         {
             Kill("disposed");
         }
 
-        _toHost.Dispose();
-        _fromHost.Dispose();
+        _toHost!.Dispose();
+        _fromHost!.Dispose();
         _process.Dispose();
     }
 

@@ -1,15 +1,25 @@
 /*
  * The native driver host: main() of the executable a C submission is linked into.
  *
- *   <exe> --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox]
+ *   <exe> --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox] [--fork-server]
  *
  * Start-up: channel fds moved to 3/4 and every other fd but 0-2 closed; the user and I/O windows
  * reserved with no access (so a direct dereference of a user pointer or an ioremap'd address
  * faults); fault handlers on an alternate stack that report an Oops; the sandbox (sandbox.c, with
  * seccomp); then Ready, and one command at a time until End or the end of the channel.
  * Exit codes: wire.h (AG_EXIT_*). A forbidden system call is killed by seccomp: SIGSYS.
+ *
+ * --fork-server (what the grader uses): the same start-up without seccomp, RLIMIT_CPU and
+ * RLIMIT_NPROC, then Ready (kind "c-fork-server") and, per Fork command, one child forked from this
+ * pristine state (the server never runs driver code; its own driver globals stay as loaded). The child
+ * gets fresh pipes as its fds 3/4, sets its CPU limit, RLIMIT_NPROC 0 and seccomp, and then is exactly
+ * the one-instance host above. The server relays whole frames both ways (so a child can neither forge
+ * a server frame nor leave half a frame behind) and, once the child is reaped, reports ChildEnded.
+ * --cpu-seconds is ignored there: each Fork says it.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +27,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -197,10 +209,169 @@ static void serve(void)
 	}
 }
 
+static void send_ready(const char *kind)
+{
+	ag_begin(AG_MSG_READY);
+	ag_u32(AG_PROTOCOL_VERSION);
+	ag_str(kind);
+	ag_send();
+}
+
+/* ---- fork server ---------------------------------------------------------------------------- */
+
+/* Child frames waiting to be relayed: room for one whole frame plus a read's worth. */
+static unsigned char g_relay[AG_MAX_FRAME + 4 + 64 * 1024];
+
+static unsigned int le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
+}
+
+static void reap(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Relays whole frames between the grader (3/4) and the child (down: its commands, up: its frames)
+ * until the child's end of up closes. Returns "" or why the child was stopped. */
+static const char *relay(pid_t pid, int down, int up)
+{
+	unsigned long have = 0;
+	int down_ok = 1;
+	for (;;) {
+		struct pollfd fds[2] = { { AG_IN_FD, POLLIN, 0 }, { up, POLLIN, 0 } };
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			kill(pid, SIGKILL);
+			return "the fork server could not poll";
+		}
+		if (fds[1].revents) {
+			long r = ag_sys_read(up, g_relay + have, sizeof g_relay - have);
+			if (r == -4)
+				continue;
+			if (r <= 0)
+				return have ? "the child ended in the middle of a frame" : "";
+			have += (unsigned long)r;
+			unsigned long at = 0;
+			while (have - at >= 4) {
+				unsigned int len = le32(g_relay + at);
+				if (len < 1 || len > AG_MAX_FRAME) {
+					kill(pid, SIGKILL);
+					return "the child sent a malformed frame";
+				}
+				if (have - at - 4 < len)
+					break;
+				unsigned char type = g_relay[at + 4];
+				if (type == AG_MSG_FORK || type == AG_MSG_FORKED || type == AG_MSG_CHILD_ENDED) {
+					kill(pid, SIGKILL);
+					return "the child sent a fork-server frame";
+				}
+				if (ag_write_all(AG_OUT_FD, g_relay + at, 4 + (unsigned long)len)) {
+					kill(pid, SIGKILL);
+					ag_sys_exit(AG_EXIT_PROTOCOL);
+				}
+				at += 4 + (unsigned long)len;
+			}
+			memmove(g_relay, g_relay + at, have - at);
+			have -= at;
+		}
+		if (fds[0].revents) {
+			if (ag_read_frame() < 0) {
+				/* The grader is gone: so is everything we serve. */
+				kill(pid, SIGKILL);
+				ag_sys_exit(AG_EXIT_OK);
+			}
+			/* A child that stopped reading is about to end: its end of up closes next. */
+			if (down_ok && ag_forward_frame(down))
+				down_ok = 0;
+		}
+	}
+}
+
+static __attribute__((noreturn)) void child(int down, int up, int server, int cpu_seconds, int sandbox)
+{
+	/* The pipes are above 4 (0-4 are open), so these cannot clobber each other. */
+	if (dup2(down, AG_IN_FD) < 0 || dup2(up, AG_OUT_FD) < 0)
+		ag_sys_exit(AG_EXIT_SETUP);
+	if (syscall(SYS_close_range, AG_OUT_FD + 1, ~0U, 0) != 0)
+		for (int fd = AG_OUT_FD + 1; fd < 1024; fd++)
+			close(fd);
+	struct ag_sandbox sb = { .cpu_seconds = cpu_seconds, .nproc = 0, .seccomp = 1 };
+	if (ag_sandbox_child(&sb, server, sandbox))
+		ag_sys_exit(AG_EXIT_SETUP);
+	send_ready("c");
+	serve();
+	ag_sys_exit(AG_EXIT_OK);
+}
+
+static void fork_one(int cpu_seconds, int sandbox)
+{
+	int down[2], up[2];
+	if (pipe(down) != 0) {
+		ag_begin(AG_MSG_FORKED);
+		ag_u32(0);
+		ag_str(strerror(errno));
+		ag_send();
+		return;
+	}
+	if (pipe(up) != 0) {
+		close(down[0]);
+		close(down[1]);
+		ag_begin(AG_MSG_FORKED);
+		ag_u32(0);
+		ag_str(strerror(errno));
+		ag_send();
+		return;
+	}
+	int server = getpid();
+	pid_t pid = fork();
+	if (pid == 0)
+		child(down[0], up[1], server, cpu_seconds, sandbox);
+	int err = errno;
+	close(down[0]);
+	close(up[1]);
+	ag_begin(AG_MSG_FORKED);
+	ag_u32(pid > 0 ? (unsigned int)pid : 0);
+	ag_str(pid > 0 ? "" : strerror(err));
+	ag_send();
+	if (pid < 0) {
+		close(down[1]);
+		close(up[0]);
+		return;
+	}
+	const char *note = relay(pid, down[1], up[0]);
+	/* Closing down ends a child that closed its fd 4 and waits for a command. */
+	close(down[1]);
+	close(up[0]);
+	int status = 0;
+	reap(pid, &status);
+	ag_begin(AG_MSG_CHILD_ENDED);
+	ag_u32((unsigned int)pid);
+	ag_u8(WIFSIGNALED(status) ? 1 : 0);
+	ag_u32(WIFSIGNALED(status) ? (unsigned int)WTERMSIG(status) : (unsigned int)WEXITSTATUS(status));
+	ag_str(note);
+	ag_send();
+}
+
+static __attribute__((noreturn)) void fork_server(int sandbox)
+{
+	send_ready("c-fork-server");
+	for (;;) {
+		int type = ag_read_frame();
+		if (type < 0)
+			ag_sys_exit(AG_EXIT_OK);
+		/* Any other command was meant for a child that had already died: ChildEnded answered it. */
+		if (type == AG_MSG_FORK)
+			fork_one((int)ag_rd_u32(), sandbox);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int parent = getppid();
-	int in_fd = -1, out_fd = -1, sandbox = 1;
+	int in_fd = -1, out_fd = -1, sandbox = 1, server = 0;
 	struct ag_sandbox sb = { .cpu_seconds = 0, .mem_mb = 0, .nproc = 0, .nofile = 16, .seccomp = 1 };
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--in-fd"))
@@ -213,8 +384,10 @@ int main(int argc, char **argv)
 			sb.mem_mb = parse_num(argv[++i], "--mem-mb");
 		else if (!strcmp(argv[i], "--no-sandbox"))
 			sandbox = 0;
+		else if (!strcmp(argv[i], "--fork-server"))
+			server = 1;
 		else {
-			fprintf(stderr, "usage: %s --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox]\n", argv[0]);
+			fprintf(stderr, "usage: %s --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox] [--fork-server]\n", argv[0]);
 			return AG_EXIT_SETUP;
 		}
 	}
@@ -238,6 +411,12 @@ int main(int argc, char **argv)
 	free(malloc(64 * 1024));
 	free(malloc(256 * 1024));
 	sb.as_extra_mb = (long)((AG_USER_WINDOW_SIZE + AG_IO_WINDOW_SIZE) >> 20);
+	if (server) {
+		/* The server must fork, and its CPU time is ours: each child sets these for itself. */
+		sb.cpu_seconds = 0;
+		sb.nproc = -1;
+		sb.seccomp = 0;
+	}
 	if (sandbox) {
 		if (ag_enter_sandbox(&sb, parent))
 			return AG_EXIT_SETUP;
@@ -247,10 +426,9 @@ int main(int argc, char **argv)
 		if (getppid() != parent)
 			return AG_EXIT_PARENT_GONE;
 	}
-	ag_begin(AG_MSG_READY);
-	ag_u32(AG_PROTOCOL_VERSION);
-	ag_str("c");
-	ag_send();
+	if (server)
+		fork_server(sandbox);
+	send_ready("c");
 	serve();
 	return AG_EXIT_OK;
 }

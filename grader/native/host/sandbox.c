@@ -184,3 +184,25 @@ int ag_enter_sandbox(const struct ag_sandbox *sb, int parent)
 		return -1;
 	return 0;
 }
+
+int ag_sandbox_child(const struct ag_sandbox *sb, int server, int sandbox)
+{
+	/* fork() clears the parent-death signal: the child dies with its server, the server with the grader. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+		fprintf(stderr, "autograder sandbox: PR_SET_PDEATHSIG: %s\n", strerror(errno));
+		return -1;
+	}
+	if (getppid() != server)
+		_exit(AG_EXIT_PARENT_GONE);
+	if (!sandbox)
+		return 0;
+	/* RLIMIT_CPU counts this process only (a fork starts at zero), so the server can stay unlimited. */
+	if (sb->cpu_seconds > 0 &&
+	    set_limit(RLIMIT_CPU, (rlim_t)sb->cpu_seconds, (rlim_t)sb->cpu_seconds + 1, "RLIMIT_CPU"))
+		return -1;
+	if (sb->nproc >= 0 && set_limit(RLIMIT_NPROC, (rlim_t)sb->nproc, (rlim_t)sb->nproc + 1, "RLIMIT_NPROC"))
+		return -1;
+	if (sb->seccomp && install_seccomp())
+		return -1;
+	return 0;
+}

@@ -20,4 +20,9 @@ int ag_setup_fds(int in_fd, int out_fd, const int *keep, int nkeep);
  * seccomp. parent is the pid of the grader recorded at start. Returns 0, or -1 with a message. */
 int ag_enter_sandbox(const struct ag_sandbox *sb, int parent);
 
+/* The per-instance part, in a child of the fork server (which entered the sandbox with cpu_seconds 0,
+ * nproc < 0 and seccomp 0): parent-death signal (and a check that server is still the parent), then,
+ * when sandbox, RLIMIT_CPU, RLIMIT_NPROC and seccomp from sb. Returns 0, or -1 with a message. */
+int ag_sandbox_child(const struct ag_sandbox *sb, int server, int sandbox);
+
 #endif

@@ -10,6 +10,9 @@
  * Every kernel call (0x40..) is answered by exactly one Reply, including those without a value
  * (Iounmap, MmioWrite, UnregisterChrdev, Printk, PciUnregisterDriver, Note, CdevDel), because any
  * of them may oops. The one exception is Oops, after which the host sends nothing more and exits AG_EXIT_OOPS.
+ *
+ * Fork server (host.c --fork-server): Ready, then per Fork one Forked (the child's pid), the child's
+ * own frames relayed whole (Ready, Results, kernel calls), and one ChildEnded once it was reaped.
  */
 #ifndef AG_WIRE_H
 #define AG_WIRE_H
@@ -23,7 +26,10 @@ enum ag_msg {
 	AG_MSG_IOCTL = 0x13,
 	AG_MSG_EXIT = 0x14,
 	AG_MSG_END = 0x15,
+	AG_MSG_FORK = 0x16,
 	AG_MSG_RESULT = 0x20,
+	AG_MSG_FORKED = 0x21,
+	AG_MSG_CHILD_ENDED = 0x22,
 	AG_MSG_IOREMAP = 0x40,
 	AG_MSG_IOUNMAP = 0x41,
 	AG_MSG_MMIO_READ = 0x42,

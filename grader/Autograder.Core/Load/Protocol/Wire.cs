@@ -17,7 +17,7 @@ namespace Autograder.Protocol;
 /// <summary>Message types. Commands flow grader -> host, kernel calls host -> grader.</summary>
 public enum Msg : byte
 {
-    // host -> grader, once at start: u32 protocol version, string host kind ("csharp" | "c").
+    // host -> grader, once at start: u32 protocol version, string host kind ("csharp" | "c" | "c-fork-server").
     Ready = 0x01,
 
     // grader -> host commands; each answered by Result.
@@ -27,10 +27,18 @@ public enum Msg : byte
     Ioctl = 0x13,        // u32 major, u32 cmd, u64 arg: call that registration's unlocked_ioctl
     Exit = 0x14,         // run module_exit
     End = 0x15,          // drop the instance
+    // C fork server only (host.c --fork-server), between instances: u32 CPU seconds of the new child.
+    // Answered by Forked, then the child's own frames (Ready first) relayed whole, then ChildEnded.
+    // The server ignores any other command between children (a command that reached a dead child).
+    Fork = 0x16,
 
     // host -> grader: the outcome of a command.
     // u8 ResultStatus, i64 value, string message.
     Result = 0x20,
+
+    // fork server -> grader (never from driver code: the server drops a child that sends them).
+    Forked = 0x21,       // u32 pid of the child (0 = fork failed), string problem
+    ChildEnded = 0x22,   // u32 pid, u8 how (0 exited, 1 killed by a signal), u32 exit code or signal, string note
 
     // host -> grader kernel calls; each answered by Reply.
     Ioremap = 0x40,          // u64 phys, u64 size, u8 Api -> a = virtual address (0 = NULL)
