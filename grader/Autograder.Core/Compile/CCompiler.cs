@@ -146,8 +146,14 @@ internal sealed partial class CCompiler : IDisposable
             return new CBuild(false, null, Limit(diagnostics), null) { WorkDir = work };
         }
 
+        var driver = Confine(objects, work, units[0].Relative, diagnostics, out var confineGap);
+        if (driver is null)
+        {
+            return new CBuild(false, null, Limit(diagnostics), confineGap) { WorkDir = work };
+        }
+
         var exe = Path.Combine(work, "driver-host");
-        var link = NativeProcess.Run(_toolchain.Gcc, [.. objects, _toolchain.ModelLibrary, "-Wl,-z,relro,-z,now", "-o", exe], work);
+        var link = NativeProcess.Run(_toolchain.Gcc, [driver, _toolchain.ModelLibrary, "-Wl,-z,relro,-z,now", "-o", exe], work);
         if (link.ExitCode != 0)
         {
             foreach (var line in link.Stderr.Split('\n').Where(l => l.Contains("error", StringComparison.Ordinal) || l.Contains("multiple definition", StringComparison.Ordinal)).Take(10))
@@ -166,7 +172,7 @@ internal sealed partial class CCompiler : IDisposable
         // Hosts run as nobody: the executable and the directories above it must be reachable.
         NativeToolchain.SetMode(exe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        foreach (var obj in objects)
+        foreach (var obj in objects.Append(driver).Distinct())
         {
             File.Delete(obj);
         }
@@ -185,6 +191,81 @@ internal sealed partial class CCompiler : IDisposable
         var name = Path.GetFileNameWithoutExtension(unit).Replace('-', '_');
         name = new string([.. name.Where(c => char.IsAsciiLetterOrDigit(c) || c == '_')]);
         return ["-D__KERNEL__", $"-DKBUILD_MODNAME=\"{name}\"", $"-DKBUILD_BASENAME=\"{name}\""];
+    }
+
+    // Code of the driver must only ever run when the grader calls it, in a sandboxed child. These would run
+    // earlier, in the host as it starts (before any sandbox): constructors, destructors, ifunc resolvers.
+    private static readonly string[] LoadTimeSections = [".init_array", ".preinit_array", ".ctors", ".fini_array", ".dtors"];
+    private static readonly string[] LoadTimeExact = [".init", ".fini"];
+
+    // The only driver symbols the model looks up; every other global of the driver is made local, so a
+    // driver that defines malloc, write or vsnprintf cannot stand in for libc's or the model's.
+    private static readonly string[] EntrySymbols = ["__ag_initcall", "__ag_exitcall", "__ag_init_module", "__ag_cleanup_module", "init_module", "cleanup_module"];
+
+    /// <summary>Joins the driver's objects into one, refuses load-time code, and localises all but its entry
+    /// points. Returns the object to link, or null (an error diagnostic, or a gap of ours, says why).</summary>
+    private string? Confine(List<string> objects, string work, string file, List<Diagnostic> diagnostics, out string? gap)
+    {
+        gap = null;
+        var driver = objects[0];
+        if (objects.Count > 1)
+        {
+            driver = Path.Combine(work, "driver.o");
+            var join = NativeProcess.Run(_toolchain!.Gcc, ["-r", "-nostdlib", .. objects, "-o", driver], work);
+            if (join.ExitCode != 0)
+            {
+                diagnostics.Add(new Diagnostic("error", file, 0, 0, "link: " + Cap(join.Stderr.Trim(), 2000)));
+                return null;
+            }
+        }
+
+        var readelf = NativeProcess.FindOnPath("readelf");
+        var objcopy = NativeProcess.FindOnPath("objcopy");
+        if (readelf is null || objcopy is null)
+        {
+            gap = "binutils (readelf, objcopy) is needed to grade C submissions: apt-get install binutils";
+            return null;
+        }
+
+        var elf = NativeProcess.Run(readelf, ["-S", "-s", "-W", driver], work);
+        if (elf.ExitCode != 0)
+        {
+            gap = "readelf failed on the compiled driver: " + Cap(elf.Stderr.Trim(), 500);
+            return null;
+        }
+
+        var loadTime = elf.Stdout.Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith('['))
+            .Select(l => l[(l.IndexOf(']', StringComparison.Ordinal) + 1)..].TrimStart().Split(' ')[0])
+            .Where(name => LoadTimeExact.Contains(name) || LoadTimeSections.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+            .Distinct()
+            .ToList();
+        if (loadTime.Count > 0)
+        {
+            diagnostics.Add(new Diagnostic("error", file, 0, 0,
+                $"the driver has code that would run when it is loaded ({string.Join(", ", loadTime)}: __attribute__((constructor)) or the like); a kernel driver starts in its module_init function"));
+        }
+
+        if (elf.Stdout.Split('\n').Any(l => l.Contains(" IFUNC ", StringComparison.Ordinal)))
+        {
+            diagnostics.Add(new Diagnostic("error", file, 0, 0, "the driver defines an ifunc resolver (__attribute__((ifunc))), which the kernel does not support"));
+        }
+
+        if (loadTime.Count > 0 || diagnostics.Any(d => d.Severity == "error"))
+        {
+            return null;
+        }
+
+        var confined = Path.Combine(work, "driver-confined.o");
+        var copy = NativeProcess.Run(objcopy, [.. EntrySymbols.SelectMany(sym => new[] { "-G", sym }), driver, confined], work);
+        if (copy.ExitCode != 0)
+        {
+            gap = "objcopy failed on the compiled driver: " + Cap(copy.Stderr.Trim(), 500);
+            return null;
+        }
+
+        return confined;
     }
 
     /// <summary>Removes one build's directory (its executable included).</summary>
