@@ -96,6 +96,7 @@ internal sealed partial class CCompiler : IDisposable
         }
 
         var objects = new List<string>();
+        string? singleElf = null;
         string? gap = null;
         var failed = false;
         var units = files.Where(f => f.Relative.EndsWith(".c", StringComparison.Ordinal)).ToList();
@@ -129,7 +130,7 @@ internal sealed partial class CCompiler : IDisposable
             }
 
             objects.Add(obj);
-            gap ??= CheckSymbols(obj, units[i], diagnostics);
+            gap ??= CheckSymbols(obj, units[i], diagnostics, out singleElf);
             if (diagnostics.Any(d => d.Severity == "error"))
             {
                 failed = true;
@@ -146,7 +147,7 @@ internal sealed partial class CCompiler : IDisposable
             return new CBuild(false, null, Limit(diagnostics), null) { WorkDir = work };
         }
 
-        var driver = Confine(objects, work, units[0].Relative, diagnostics, out var confineGap);
+        var driver = Confine(objects, objects.Count == 1 ? singleElf : null, work, units[0].Relative, diagnostics, out var confineGap);
         if (driver is null)
         {
             return new CBuild(false, null, Limit(diagnostics), confineGap) { WorkDir = work };
@@ -204,7 +205,7 @@ internal sealed partial class CCompiler : IDisposable
 
     /// <summary>Joins the driver's objects into one, refuses load-time code, and localises all but its entry
     /// points. Returns the object to link, or null (an error diagnostic, or a gap of ours, says why).</summary>
-    private string? Confine(List<string> objects, string work, string file, List<Diagnostic> diagnostics, out string? gap)
+    private string? Confine(List<string> objects, string? elfOfOne, string work, string file, List<Diagnostic> diagnostics, out string? gap)
     {
         gap = null;
         var driver = objects[0];
@@ -219,22 +220,15 @@ internal sealed partial class CCompiler : IDisposable
             }
         }
 
-        var readelf = NativeProcess.FindOnPath("readelf");
         var objcopy = NativeProcess.FindOnPath("objcopy");
-        if (readelf is null || objcopy is null)
+        var (elf, problem) = elfOfOne is not null ? (elfOfOne, null) : ReadElf(driver);
+        if (objcopy is null || elf is null)
         {
-            gap = "binutils (readelf, objcopy) is needed to grade C submissions: apt-get install binutils";
+            gap = problem ?? "binutils (readelf, objcopy) is needed to grade C submissions: apt-get install binutils";
             return null;
         }
 
-        var elf = NativeProcess.Run(readelf, ["-S", "-s", "-W", driver], work);
-        if (elf.ExitCode != 0)
-        {
-            gap = "readelf failed on the compiled driver: " + Cap(elf.Stderr.Trim(), 500);
-            return null;
-        }
-
-        var loadTime = elf.Stdout.Split('\n')
+        var loadTime = elf.Split('\n')
             .Select(l => l.Trim())
             .Where(l => l.StartsWith('['))
             .Select(l => l[(l.IndexOf(']', StringComparison.Ordinal) + 1)..].TrimStart().Split(' ')[0])
@@ -247,7 +241,7 @@ internal sealed partial class CCompiler : IDisposable
                 $"the driver has code that would run when it is loaded ({string.Join(", ", loadTime)}: __attribute__((constructor)) or the like); a kernel driver starts in its module_init function"));
         }
 
-        if (elf.Stdout.Split('\n').Any(l => l.Contains(" IFUNC ", StringComparison.Ordinal)))
+        if (elf.Split('\n').Any(l => l.Contains(" IFUNC ", StringComparison.Ordinal)))
         {
             diagnostics.Add(new Diagnostic("error", file, 0, 0, "the driver defines an ifunc resolver (__attribute__((ifunc))), which the kernel does not support"));
         }
@@ -294,19 +288,38 @@ internal sealed partial class CCompiler : IDisposable
 
     // Undefined symbols must all be the model's. A real kernel export we lack is our gap; anything
     // else is not something a driver can call.
-    private string? CheckSymbols(string obj, (string Relative, string Text) unit, List<Diagnostic> diagnostics)
+    /// <summary>readelf's sections and symbols of one object (one process gives both checks what they need).</summary>
+    private static (string? Output, string? Problem) ReadElf(string obj)
     {
-        var nm = NativeProcess.Run(_toolchain!.Nm, ["-u", "--format=posix", obj]);
-        if (nm.ExitCode != 0)
+        if (NativeProcess.FindOnPath("readelf") is not { } readelf)
         {
-            return $"nm failed on the compiled driver: {Cap(nm.Stderr.Trim(), 500)}";
+            return (null, "binutils (readelf, objcopy) is needed to grade C submissions: apt-get install binutils");
+        }
+
+        var run = NativeProcess.Run(readelf, ["-S", "-s", "-W", obj]);
+        return run.ExitCode == 0 ? (run.Stdout, null) : (null, "readelf failed on the compiled driver: " + Cap(run.Stderr.Trim(), 500));
+    }
+
+    /// <summary>Undefined symbols in readelf -s output: "  12: 0000000000000000  0 NOTYPE GLOBAL DEFAULT UND printk".</summary>
+    private static IEnumerable<string> UndefinedSymbols(string elf) =>
+        elf.Split('\n')
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 8 && f[0].EndsWith(':') && f[6] == "UND")
+            .Select(f => f[7])
+            .Distinct();
+
+    private string? CheckSymbols(string obj, (string Relative, string Text) unit, List<Diagnostic> diagnostics, out string? elf)
+    {
+        (elf, var problem) = ReadElf(obj);
+        if (elf is null)
+        {
+            return problem;
         }
 
         string? gap = null;
-        foreach (var line in nm.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var name in UndefinedSymbols(elf))
         {
-            var name = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-            if (_toolchain.ModelExports.Contains(name) || name.StartsWith("_GLOBAL_OFFSET_TABLE_", StringComparison.Ordinal))
+            if (_toolchain!.ModelExports.Contains(name) || name.StartsWith("_GLOBAL_OFFSET_TABLE_", StringComparison.Ordinal))
             {
                 continue;
             }
