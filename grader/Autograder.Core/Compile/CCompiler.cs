@@ -357,6 +357,18 @@ internal sealed partial class CCompiler : IDisposable
         return (line, match.Index - start);
     }
 
+    // Kernel APIs that are macros (so not in Module.symvers) but that drivers call like functions.
+    private static readonly HashSet<string> KernelMacroFunctions =
+    [
+        "request_mem_region", "release_mem_region", "request_region", "release_region", "request_muxed_region",
+        "devm_request_mem_region", "devm_request_region", "pci_resource_flags", "dev_dbg", "pr_devel",
+        "class_create", "module_param", "module_param_named", "DEFINE_SPINLOCK", "DEFINE_MUTEX", "ioremap_cache",
+        "ioread32be", "iowrite32be", "readl_relaxed", "writel_relaxed", "memcpy_fromio", "memcpy_toio", "memset_io",
+    ];
+
+    [GeneratedRegex(@"implicit declaration of function [\u2018'`](\w+)[\u2019']")]
+    private static partial Regex ImplicitDeclaration();
+
     private static List<Diagnostic> ParseGccJson(string stderr, List<(string Relative, string Text)> files, NativeToolchain toolchain, ref string? gap)
     {
         var result = new List<Diagnostic>();
@@ -404,6 +416,14 @@ internal sealed partial class CCompiler : IDisposable
                     }
 
                     message = $"<{header}> is not a kernel header (drivers cannot use libc headers): {message}";
+                }
+
+                // A real kernel function our headers do not declare is our gap, not the student's error.
+                var undeclared = ImplicitDeclaration().Match(message);
+                if (undeclared.Success && (toolchain.KernelSymbols.Contains(undeclared.Groups[1].Value) || KernelMacroFunctions.Contains(undeclared.Groups[1].Value)))
+                {
+                    gap ??= $"the kernel model lacks {undeclared.Groups[1].Value}()";
+                    continue;
                 }
 
                 result.Add(new Diagnostic(severity, file, line, column, message, option));

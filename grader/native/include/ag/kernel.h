@@ -678,6 +678,32 @@ void memcpy_fromio(void *to, const volatile void __iomem *from, size_t count);
 void memcpy_toio(volatile void __iomem *to, const void *from, size_t count);
 void memset_io(volatile void __iomem *addr, int value, size_t count);
 
+/* I/O memory regions (linux/ioport.h). Claiming a region is bookkeeping the device model does not need:
+ * it always succeeds, so drivers that claim before ioremap (and release after iounmap) work. */
+struct resource {
+	resource_size_t start;
+	resource_size_t end;
+	const char *name;
+	unsigned long flags;
+};
+#define IORESOURCE_MEM 0x00000200
+#define IORESOURCE_IO 0x00000100
+static inline struct resource *__ag_claim_region(resource_size_t start, resource_size_t n, const char *name)
+{
+	static struct resource claimed;
+	claimed.start = start;
+	claimed.end = start + n - 1;
+	claimed.name = name;
+	claimed.flags = IORESOURCE_MEM;
+	return &claimed;
+}
+#define request_mem_region(start, n, name) __ag_claim_region((start), (n), (name))
+#define request_region(start, n, name) __ag_claim_region((start), (n), (name))
+#define devm_request_mem_region(dev, start, n, name) __ag_claim_region((start), (n), (name))
+#define release_mem_region(start, n) ((void)(start), (void)(n))
+#define release_region(start, n) ((void)(start), (void)(n))
+static inline resource_size_t resource_size(const struct resource *res) { return res->end - res->start + 1; }
+
 /* ---- device.h ------------------------------------------------------------------------------ */
 struct device_driver { const char *name; struct module *owner; };
 struct device { struct device *parent; void *driver_data; const char *init_name; struct device_driver *driver; };
