@@ -678,6 +678,29 @@ void memcpy_fromio(void *to, const volatile void __iomem *from, size_t count);
 void memcpy_toio(volatile void __iomem *to, const void *from, size_t count);
 void memset_io(volatile void __iomem *addr, int value, size_t count);
 
+/* Doubly linked lists (linux/list.h), for drivers that keep a list of open files or buffers. */
+struct list_head { struct list_head *next, *prev; };
+#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
+static inline void INIT_LIST_HEAD(struct list_head *l) { l->next = l; l->prev = l; }
+static inline void __ag_list_insert(struct list_head *n, struct list_head *prev, struct list_head *next)
+{
+	next->prev = n; n->next = next; n->prev = prev; prev->next = n;
+}
+static inline void list_add(struct list_head *n, struct list_head *head) { __ag_list_insert(n, head, head->next); }
+static inline void list_add_tail(struct list_head *n, struct list_head *head) { __ag_list_insert(n, head->prev, head); }
+static inline void list_del(struct list_head *e) { e->next->prev = e->prev; e->prev->next = e->next; e->next = e->prev = NULL; }
+static inline int list_empty(const struct list_head *head) { return head->next == head; }
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
+#define list_for_each_entry(pos, head, member) \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member); &pos->member != (head); \
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+#define list_for_each_entry_safe(pos, n, head, member) \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member), \
+	     n = list_entry(pos->member.next, __typeof__(*pos), member); &pos->member != (head); \
+	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+
 /* I/O memory regions (linux/ioport.h). Claiming a region is bookkeeping the device model does not need:
  * it always succeeds, so drivers that claim before ioremap (and release after iounmap) work. */
 struct resource {
