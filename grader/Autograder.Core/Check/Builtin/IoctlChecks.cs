@@ -215,7 +215,7 @@ internal sealed class SeedCheck : ICheck
     public CheckVerdict Run(CheckContext ctx)
     {
         var seed = Seed(ctx);
-        var values = ctx.Parameters.Get<IReadOnlyList<uint>>("values", [0, 1, 42, 0x7fffffff, 0x80000000, 0xffffffff]);
+        var values = ctx.Parameters.Get("values", EdgeSeeds);
         ctx.PlannedCases = values.Count;
         var d = ctx.LoadForIoctl();
         foreach (var v in values)
@@ -261,7 +261,7 @@ internal sealed class DeterminismCheck : ICheck
         var rand = Rand(ctx);
         var seed = Seed(ctx);
         var calls = ctx.Parameters.Get("calls", 5);
-        var seeds = ctx.Parameters.Get<IReadOnlyList<uint>>("seeds", [0, 1, 42, 0x7fffffff, 0x80000000, 0xffffffff])
+        var seeds = ctx.Parameters.Get("seeds", EdgeSeeds)
             .Select(s => (Seed: s, Drawn: false)).ToList();
         var drawn = ctx.Parameters.Get("random-seeds", 3);
         for (var i = 0; i < drawn; i++)

@@ -10,6 +10,9 @@ internal static class Virt101
     public const int EFAULT = 14;
     public const ulong KernelPointer = 0xffff_8880_0000_1000;
 
+    /// <summary>Seeds at the edges of an unsigned int (0 behaves as 1 in glibc), for seed and determinism.</summary>
+    public static readonly IReadOnlyList<uint> EdgeSeeds = [0, 1, 42, 0x7fffffff, 0x80000000, 0xffffffff];
+
     public static uint Rand(CheckContext ctx) => ctx.Parameters.Get("rand-cmd", 0x80047101u);
 
     public static uint Seed(CheckContext ctx) => ctx.Parameters.Get("seed-cmd", 0x40047101u);
