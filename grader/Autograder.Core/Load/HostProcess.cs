@@ -31,6 +31,8 @@ internal sealed class HostProcess : IDisposable
     private readonly Task _stdout = Task.CompletedTask;
     private readonly Task _stderr = Task.CompletedTask;
     private long _outputBytes;
+    private volatile bool _stackOverflow;
+    private volatile bool _outOfMemory;
     private volatile bool _killed;
     private volatile bool _disposed;
 
@@ -306,13 +308,16 @@ internal sealed class HostProcess : IDisposable
         }
 
         var code = process.ExitCode;
+        // The runtime's last words are on stderr: let the drains finish reading them.
+        Task.WaitAll([_stdout, _stderr], 2000);
+
         // .NET reports a death by signal N as 128 + N.
         return code switch
         {
             0 => "exited",
             86 => "oopsed",
-            134 when Output.Contains("Stack overflow", StringComparison.Ordinal) => "stack overflow",
-            134 when Output.Contains("OutOfMemory", StringComparison.Ordinal) => "out of memory",
+            134 when _stackOverflow => "stack overflow",
+            134 when _outOfMemory => "out of memory",
             > 128 and < 160 => $"killed by {SignalName(code - 128)}",
             _ => $"exited with code {code}",
         };
@@ -397,8 +402,15 @@ internal sealed class HostProcess : IDisposable
         try
         {
             int n;
+            var carry = "";
             while ((n = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
             {
+                // How the runtime died is told on stderr; remember it whatever the cap kept (a pooled
+                // worker's earlier output may have used the cap up) and across chunk boundaries.
+                var window = carry + new string(buffer, 0, n);
+                _stackOverflow |= window.Contains("Stack overflow", StringComparison.Ordinal);
+                _outOfMemory |= window.Contains("OutOfMemory", StringComparison.Ordinal);
+                carry = new string(buffer, Math.Max(0, n - 32), Math.Min(n, 32));
                 lock (_output)
                 {
                     if (_output.Length < OutputCap)
