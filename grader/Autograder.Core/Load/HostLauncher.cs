@@ -117,7 +117,9 @@ internal sealed class HostLauncher : IDisposable
         };
         IReadOnlyList<string> args = _launchPath is null
             ? [_workerDll]
-            : ["--in-fd", "{in}", "--out-fd", "{out}", "--nproc", "512", "--", _dotnet, _workerDll];
+            : ["--in-fd", "{in}", "--out-fd", "{out}", "--nproc", "512", "--view",
+                "--view-path", Path.GetDirectoryName(Path.GetFullPath(_dotnet))!, "--view-path", Path.GetDirectoryName(_workerDll)!,
+                "--", _dotnet, _workerDll];
         var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env);
         return TryStart(command, out worker, out problem);
     }

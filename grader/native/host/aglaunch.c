@@ -63,6 +63,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--keep-fd")) {
 			if (nkeep < 64)
 				keep[nkeep++] = (int)num(argv[++i], a);
+		} else if (!strcmp(a, "--view")) {
+			sb.view = 1;
+		} else if (!strcmp(a, "--view-path")) {
+			if (sb.nview_paths < 16)
+				sb.view_paths[sb.nview_paths++] = argv[++i];
 		} else if (!strcmp(a, "--no-fd-args")) {
 			fd_args = 0;
 		} else {

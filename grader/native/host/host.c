@@ -298,7 +298,7 @@ static __attribute__((noreturn)) void child(int down, int up, int server, int cp
 	if (syscall(SYS_close_range, AG_OUT_FD + 1, ~0U, 0) != 0)
 		for (int fd = AG_OUT_FD + 1; fd < 1024; fd++)
 			close(fd);
-	struct ag_sandbox sb = { .cpu_seconds = cpu_seconds, .nproc = 0, .seccomp = 1 };
+	struct ag_sandbox sb = { .cpu_seconds = cpu_seconds, .nproc = 0, .seccomp = 1, .view = 1 };
 	if (ag_sandbox_child(&sb, server, sandbox))
 		ag_sys_exit(AG_EXIT_SETUP);
 	send_ready("c");
@@ -372,7 +372,7 @@ int main(int argc, char **argv)
 {
 	int parent = getppid();
 	int in_fd = -1, out_fd = -1, sandbox = 1, server = 0;
-	struct ag_sandbox sb = { .cpu_seconds = 0, .mem_mb = 0, .nproc = 0, .nofile = 16, .seccomp = 1 };
+	struct ag_sandbox sb = { .cpu_seconds = 0, .mem_mb = 0, .nproc = 0, .nofile = 16, .seccomp = 1, .view = 1 };
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--in-fd"))
 			in_fd = (int)parse_num(argv[++i], "--in-fd");

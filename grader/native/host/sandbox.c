@@ -90,6 +90,85 @@ static void private_tmp(const char *path)
 		fprintf(stderr, "autograder sandbox: warning: cannot mount a private tmpfs on %s: %s\n", path, strerror(errno));
 }
 
+/* Makes every directory of path (relative to root) exist. */
+static int make_dirs(const char *root, const char *path)
+{
+	char buf[4096];
+	int n = snprintf(buf, sizeof buf, "%s%s", root, path);
+	if (n <= 0 || n >= (int)sizeof buf)
+		return -1;
+	for (char *p = buf + strlen(root) + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			mkdir(buf, 0755);
+			*p = '/';
+		}
+	}
+	return mkdir(buf, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Shows path (a directory, or a symlink to one, as /lib is on merged-/usr systems) inside root, read-only. */
+static int show(const char *root, const char *path)
+{
+	char target[4096], link[4096];
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return 0; /* absent here: nothing to show */
+	if (snprintf(target, sizeof target, "%s%s", root, path) >= (int)sizeof target)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlink(path, link, sizeof link - 1);
+		if (n < 0)
+			return -1;
+		link[n] = 0;
+		char parent[4096];
+		snprintf(parent, sizeof parent, "%s", path);
+		char *slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = 0;
+			if (make_dirs(root, parent))
+				return -1;
+		}
+		return symlink(link, target) == 0 || errno == EEXIST ? 0 : -1;
+	}
+	if (!S_ISDIR(st.st_mode) || make_dirs(root, path))
+		return -1;
+	if (mount(path, target, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return -1;
+	/* /dev stays writable (its nodes, not a filesystem: /dev/null), everything else read-only. */
+	if (strcmp(path, "/dev") != 0 &&
+	    mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_REC, NULL) != 0)
+		return -1;
+	return 0;
+}
+
+/* Builds the empty view in a fresh tmpfs and makes it the root; the old root is detached. */
+static int enter_view(const struct ag_sandbox *sb)
+{
+	static const char *const system[] = { "/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/dev", "/sys" };
+	const char *root = "/tmp/.ag-view";
+	if (mkdir(root, 0755) != 0 && errno != EEXIST)
+		return -1;
+	if (mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755") != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof system / sizeof *system; i++)
+		if (show(root, system[i]))
+			return -1;
+	for (int i = 0; i < sb->nview_paths; i++)
+		if (show(root, sb->view_paths[i]))
+			return -1;
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/tmp", root);
+	if (mkdir(dir, 01777) != 0 || mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777") != 0)
+		return -1;
+	snprintf(dir, sizeof dir, "%s/.old-root", root);
+	if (mkdir(dir, 0700) != 0 || chdir(root) != 0 || syscall(SYS_pivot_root, ".", ".old-root") != 0)
+		return -1;
+	if (chdir("/") != 0 || umount2("/.old-root", MNT_DETACH) != 0 || rmdir("/.old-root") != 0)
+		return -1;
+	return 0;
+}
+
 static int set_limit(int resource, rlim_t soft, rlim_t hard, const char *name)
 {
 	struct rlimit rl = { soft, hard };
@@ -147,6 +226,11 @@ int ag_enter_sandbox(const struct ag_sandbox *sb, int parent)
 			/* World-writable too (Debian, /var/lock points here): without this the sandbox user could
 			 * create files on the real filesystem (found by Integration/HostileSandboxTests). */
 			private_tmp("/run/lock");
+			/* Untrusted code sees no files of ours, the course's or other students'. A failure here leaves
+			 * the private /tmp dirs above, and says so. */
+			if (sb->view && enter_view(sb) != 0)
+				fprintf(stderr, "autograder sandbox: warning: cannot build the empty filesystem view (%s): "
+					"the system's files stay visible read-only\n", strerror(errno));
 		}
 		/* Untrusted code never runs as root: a failure here is fatal. */
 		if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0) {

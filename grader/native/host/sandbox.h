@@ -10,6 +10,10 @@ struct ag_sandbox {
 	long fsize_mb;     /* RLIMIT_FSIZE in MiB (0 = no file may grow) */
 	int nofile;        /* RLIMIT_NOFILE */
 	int seccomp;       /* install the host's syscall allowlist (never for .NET) */
+	int view;          /* replace the filesystem by an empty one (private /tmp) holding, read-only, only
+	                      the system's libraries and programs plus view_paths: nothing else is visible */
+	const char *view_paths[16];
+	int nview_paths;
 };
 
 /* Moves in_fd/out_fd to AG_IN_FD/AG_OUT_FD and closes every other fd except 0-2 and keep[]

@@ -29,6 +29,8 @@ public sealed class BrowserTests
         {
             ExecutablePath = Chromium,
             Headless = true,
+            // A busy CI machine (other tests grade in parallel) can take a while to start a browser.
+            Timeout = 120_000,
             Args =
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -56,6 +58,7 @@ public sealed class BrowserTests
     public async Task Overview_sorts_filters_and_links_to_submission_pages_without_console_errors()
     {
         var page = await _browser!.NewPageAsync();
+        page.SetDefaultTimeout(120_000);
         var errors = new List<string>();
         page.Console += (_, message) =>
         {
@@ -106,6 +109,7 @@ public sealed class BrowserTests
         Assert.That(await page.EvaluateAsync<int>("document.scripts.length"), Is.Zero, "and did not become a script");
 
         var feedback = await _browser.NewPageAsync();
+        feedback.SetDefaultTimeout(120_000);
         feedback.Console += (_, message) =>
         {
             if (message.Type == "error")
