@@ -145,20 +145,32 @@ internal sealed class HostProcess : IDisposable
     }
 
     /// <summary>User + system CPU time of the process (from /proc), zero once it is gone.</summary>
-    public TimeSpan CpuTime()
+    /// <summary>User + system CPU time of the process and the processes it started (from /proc): the .NET
+    /// worker runs as aglaunch's child, in its own PID namespace. Zero once they are gone.</summary>
+    public TimeSpan CpuTime() => TimeSpan.FromSeconds(TreeTicks(Pid, depth: 0) / 100.0);
+
+    private static long TreeTicks(int pid, int depth)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
             // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
             var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             var ticks = long.Parse(rest[11], System.Globalization.CultureInfo.InvariantCulture)
                       + long.Parse(rest[12], System.Globalization.CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / 100.0);
+            if (depth < 3 && File.Exists($"/proc/{pid}/task/{pid}/children"))
+            {
+                foreach (var child in File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    ticks += TreeTicks(int.Parse(child, System.Globalization.CultureInfo.InvariantCulture), depth + 1);
+                }
+            }
+
+            return ticks;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return TimeSpan.Zero;
+            return 0;
         }
     }
 
@@ -316,8 +328,10 @@ internal sealed class HostProcess : IDisposable
         {
             0 => "exited",
             86 => "oopsed",
-            134 when _stackOverflow => "stack overflow",
-            134 when _outOfMemory => "out of memory",
+            // As the first process of its PID namespace the runtime cannot abort() itself with SIGABRT and
+            // dies by the fault that follows: how it ended is what it printed.
+            > 128 and < 160 when _stackOverflow => "stack overflow",
+            > 128 and < 160 when _outOfMemory => "out of memory",
             > 128 and < 160 => $"killed by {SignalName(code - 128)}",
             _ => $"exited with code {code}",
         };

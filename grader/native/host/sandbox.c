@@ -214,7 +214,7 @@ static int install_seccomp(void)
 int ag_enter_sandbox(const struct ag_sandbox *sb, int parent)
 {
 	if (geteuid() == 0) {
-		if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC) != 0) {
+		if (unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | (sb->pid_ns ? CLONE_NEWPID : 0)) != 0) {
 			fprintf(stderr, "autograder sandbox: warning: unshare(net, mount, ipc) failed (%s): "
 				"running without private namespaces\n", strerror(errno));
 		} else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {

@@ -14,6 +14,8 @@ struct ag_sandbox {
 	                      the system's libraries and programs plus view_paths: nothing else is visible */
 	const char *view_paths[16];
 	int nview_paths;
+	int pid_ns;        /* children go into a new PID namespace (aglaunch only, which then forks): when its
+	                      first process dies, every process it started dies with it */
 };
 
 /* Moves in_fd/out_fd to AG_IN_FD/AG_OUT_FD and closes every other fd except 0-2 and keep[]

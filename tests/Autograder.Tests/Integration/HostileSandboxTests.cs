@@ -248,9 +248,6 @@ public class HostileSandboxTests
     }
 
     [Test]
-    [Ignore("Known gap (reported to the lead): with the allowlist bypassed, a C# driver can start a process that "
-        + "outlives its worker (a shell's background child leaves the worker's process tree; no PID namespace or "
-        + "process-group kill yet). The fixture's teardown kills the leftovers.")]
     public void A_process_a_shell_left_behind_does_not_outlive_the_grading()
     {
         var result = Sub(_run, "daemon-via-reflection");
