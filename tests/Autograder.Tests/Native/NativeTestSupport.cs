@@ -10,19 +10,7 @@ internal static class NativeTestSupport
 {
     private static readonly Lazy<CCompiler> SharedCompiler = new(() => new CCompiler());
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Autograder.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("Autograder.sln not found above the test directory");
-        }
-    }
+    public static string RepoRoot => TestPaths.RepoRoot;
 
     /// <summary>One compiler for the whole test run (its work dir lives until the process ends).</summary>
     public static CCompiler Compiler => SharedCompiler.Value;
