@@ -171,3 +171,27 @@ public class CliEndToEndTests
         }
     }
 }
+
+/// <summary>The `gradescope` command as Gradescope's run_autograder calls it, with the paths moved.</summary>
+public class GradescopeCommandTests
+{
+    [Test]
+    public void Gradescope_grades_the_upload_and_writes_results_in_gradescopes_format()
+    {
+        var root = Directory.CreateTempSubdirectory("ag-gradescope-").FullName;
+        var submission = Directory.CreateDirectory(Path.Combine(root, "submission")).FullName;
+        File.Copy(Path.Combine(TestPaths.Examples, "c", "seed-offset-0", "my-rng.c"), Path.Combine(submission, "my-rng.c"));
+        var results = Path.Combine(root, "results", "results.json");
+
+        var run = Autograder.Tests.Cli.CliHarness.Run("gradescope", "--submission", submission, "--results", results);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Out + run.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(results));
+        var tests = json.RootElement.GetProperty("tests").EnumerateArray().ToList();
+        Assert.That(json.RootElement.GetProperty("score").GetDecimal(), Is.EqualTo(70m));
+        Assert.That(tests, Has.Count.EqualTo(12));
+        var seed = tests.Single(t => t.GetProperty("name").GetString()!.StartsWith("seed:", StringComparison.Ordinal));
+        Assert.That(seed.GetProperty("status").GetString(), Is.EqualTo("failed"));
+        Assert.That(seed.GetProperty("output").GetString(), Does.Contain("offset 4"));
+    }
+}
