@@ -45,6 +45,7 @@ public class ExamplesTests
         ["pci-driver"] = "PPPPPPPPPPPP",
         ["pci-get-device"] = "PPPPPPPPPPPP",
         ["student-style"] = "PPPPPPPPPPPP",
+        ["extensions"] = "PPPPPPPPPPPP",
         ["cdev-class"] = "PPPPPPPPPPPP",
         ["cdev-missing-region-unregister"] = "PPPPPPPPPPFP",
         ["misc"] = "PFPPPPPPPPPP",

@@ -183,7 +183,8 @@ internal sealed class RandCheck : ICheck
                 problems.Add("did not read the device");
                 ctx.Hint(MappingHint(ctx, d) ?? "Read the RAND register with ioread32(devmem) (offset 0) and copy_to_user the value.");
             }
-            else if (reads is not [{ Offset: 0, Size: 4 }])
+            // Only reads of the RAND register's bytes consume a value; an extension's own registers may be read too.
+            else if (reads.Where(a => a.Offset < 4).ToList() is not [{ Offset: 0, Size: 4 }])
             {
                 problems.Add($"read the device as {Describe(reads)}; expected one 4-byte read at offset 0");
                 ctx.Hint("Read the RAND register once per call with ioread32(devmem) or readl(devmem).");
