@@ -364,6 +364,11 @@ internal sealed partial class CCompiler : IDisposable
         "devm_request_mem_region", "devm_request_region", "pci_resource_flags", "dev_dbg", "pr_devel",
         "class_create", "module_param", "module_param_named", "DEFINE_SPINLOCK", "DEFINE_MUTEX", "ioremap_cache",
         "ioread32be", "iowrite32be", "readl_relaxed", "writel_relaxed", "memcpy_fromio", "memcpy_toio", "memset_io",
+        "wait_event", "wait_event_interruptible", "wait_event_timeout", "wait_event_interruptible_timeout",
+        "wake_up", "wake_up_interruptible", "wake_up_all", "init_waitqueue_head", "pr_warn_ratelimited",
+        "pr_err_ratelimited", "pr_info_ratelimited", "printk_ratelimited", "pr_info_once", "pr_warn_once",
+        "pr_err_once", "WARN", "WARN_ONCE", "dev_notice", "pci_err", "pci_info", "pci_warn", "kthread_run",
+        "container_of_const", "min_t", "max_t", "clamp", "clamp_t",
     ];
 
     [GeneratedRegex(@"implicit declaration of function [\u2018'`](\w+)[\u2019']")]
