@@ -73,6 +73,11 @@ internal sealed class DmesgCheck : ICheck
             {
                 ctx.Hint($"The message must name the driver \"{name}\".");
             }
+            else if (lines.FirstOrDefault(l => l.Contains($"{name} loaded, registered ioctls 0x", StringComparison.Ordinal)) is { } wrong
+                && !wrong.Contains(expectedStart, StringComparison.Ordinal))
+            {
+                ctx.Hint($"The message prints other command numbers than 0x{rand:x} and 0x{seed:x}: they come from your MY_RNG_IOCTL_RAND/SEED macros (see ioctl-encoding).");
+            }
             else if (lines.Count > 1 && all.Contains(expectedStart, StringComparison.Ordinal))
             {
                 ctx.Hint("The message is split across lines: print it with one printk (or continue it with KERN_CONT/pr_cont).");
