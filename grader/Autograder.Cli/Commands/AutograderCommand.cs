@@ -1,3 +1,6 @@
+using Autograder.Cli.Output;
+using Autograder.Model;
+using Autograder.Report;
 using Spectre.Console.Cli;
 
 namespace Autograder.Cli.Commands;
@@ -22,6 +25,18 @@ internal abstract class AutograderCommand<TSettings>(CliConsoles consoles) : Asy
     }
 
     protected abstract Task<int> RunAsync(TSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>Writes the run's exports where the settings say, then the summary table, the notes and
+    /// where the reports are: what grade, merge and report end with.</summary>
+    protected void WriteReports(GradingRun run, OutputSettings settings, IEnumerable<string> warnings)
+    {
+        var outDir = settings.OutDirectory;
+        Directory.CreateDirectory(outDir);
+        var notes = Reports.Write(run, outDir, settings.ReportOptions);
+        Summary.Render(Consoles.Out, run);
+        Summary.RenderNotes(Consoles.Out, warnings.Concat(notes));
+        Summary.RenderWhereReportsAre(Consoles.Out, outDir, settings.Formats);
+    }
 
     /// <summary>Where a crash log goes (the command's output folder); null = the temp folder.</summary>
     protected virtual string? LogDirectory(TSettings settings) => null;

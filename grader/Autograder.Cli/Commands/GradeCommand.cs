@@ -1,7 +1,6 @@
 using Autograder.Cli.Output;
 using Autograder.Model;
 using Autograder.Pipeline;
-using Autograder.Report;
 using Spectre.Console;
 
 namespace Autograder.Cli.Commands;
@@ -39,13 +38,7 @@ internal sealed class GradeCommand(CliConsoles consoles) : AutograderCommand<Gra
         var run = await ProgressDisplay.RunAsync(Consoles, submissions.Count,
             observer => Grader.RunAsync(submissions, options, observer, cancellationToken));
 
-        var outDir = settings.OutDirectory;
-        Directory.CreateDirectory(outDir);
-        var notes = Reports.Write(run, outDir, settings.ReportOptions);
-
-        Summary.Render(Consoles.Out, run);
-        Summary.RenderNotes(Consoles.Out, run.Warnings.Concat(notes));
-        Summary.RenderWhereReportsAre(Consoles.Out, outDir, settings.Formats);
+        WriteReports(run, settings, run.Warnings);
 
         return Verdict(run, settings.FailUnder, interrupted: cancellationToken.IsCancellationRequested || !run.Complete, Consoles.Out);
     }

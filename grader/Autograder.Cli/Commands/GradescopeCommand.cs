@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Autograder.Model;
 using Autograder.Pipeline;
 using Autograder.Report;
 using Spectre.Console;
@@ -59,37 +58,8 @@ internal sealed class GradescopeCommand(CliConsoles consoles) : AutograderComman
             Consoles.Error.MarkupLine("[yellow]interrupted: no results written[/]");
             return ExitCodes.Interrupted;
         }
-        GradescopeResults.Write(run, Path.GetFullPath(settings.Results));
+        Reports.WriteGradescope(run.Submissions.Single(), Path.GetFullPath(settings.Results));
         Consoles.Out.MarkupLine($"wrote {Markup.Escape(settings.Results)}");
         return GradeCommand.IsGraderFault(run.Submissions[0]) ? ExitCodes.GraderFault : ExitCodes.Ok;
-    }
-}
-
-/// <summary>
-/// Writes Gradescope's results.json for a one-submission run through the gradescope exporter (which
-/// owns the format): it renders into a private temp folder and the one file is copied to where
-/// Gradescope looks. The exporter writes &lt;out&gt;/gradescope/&lt;id&gt;/results.json.
-/// </summary>
-internal static class GradescopeResults
-{
-    public static void Write(GradingRun run, string resultsPath)
-    {
-        var id = run.Submissions.Single().Id;
-        var temp = Directory.CreateTempSubdirectory("autograder-gradescope-").FullName;
-        try
-        {
-            Reports.Write(run, temp, new ReportOptions { Formats = ["gradescope"] });
-            var written = Path.Combine(temp, "gradescope", id, "results.json");
-            if (!File.Exists(written))
-            {
-                throw new InvalidOperationException($"the gradescope export did not write {written}");
-            }
-            Directory.CreateDirectory(Path.GetDirectoryName(resultsPath)!);
-            File.Copy(written, resultsPath, overwrite: true);
-        }
-        finally
-        {
-            Directory.Delete(temp, recursive: true);
-        }
     }
 }

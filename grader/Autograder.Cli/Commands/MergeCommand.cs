@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Autograder.Cli.Output;
 using Autograder.Model;
 using Autograder.Pipeline;
 using Autograder.Report;
@@ -37,12 +36,7 @@ internal sealed class MergeCommand(CliConsoles consoles) : AutograderCommand<Mer
     {
         var runs = settings.Results.Select(path => (path, Reports.ReadResults(path))).ToList();
         var merged = RunMerger.Merge(runs);
-        var outDir = settings.OutDirectory;
-        Directory.CreateDirectory(outDir);
-        var notes = Reports.Write(merged, outDir, settings.ReportOptions);
-        Summary.Render(Consoles.Out, merged);
-        Summary.RenderNotes(Consoles.Out, merged.Warnings.Concat(notes));
-        Summary.RenderWhereReportsAre(Consoles.Out, outDir, settings.Formats);
+        WriteReports(merged, settings, merged.Warnings);
         if (!merged.Complete)
         {
             Consoles.Out.MarkupLine("[yellow]note:[/] at least one shard was interrupted: the merged run is marked incomplete");

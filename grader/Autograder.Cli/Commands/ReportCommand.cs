@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Autograder.Cli.Output;
 using Autograder.Report;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -39,12 +38,7 @@ internal sealed class ReportCommand(CliConsoles consoles) : AutograderCommand<Re
         {
             run = Reports.ApplyOverrides(run, settings.Overrides);
         }
-        var outDir = settings.OutDirectory;
-        Directory.CreateDirectory(outDir);
-        var notes = Reports.Write(run, outDir, settings.ReportOptions);
-        Summary.Render(Consoles.Out, run);
-        Summary.RenderNotes(Consoles.Out, notes);
-        Summary.RenderWhereReportsAre(Consoles.Out, outDir, settings.Formats);
+        WriteReports(run, settings, []);
         return Task.FromResult(ExitCodes.Ok);
     }
 }
