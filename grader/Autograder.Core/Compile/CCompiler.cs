@@ -220,11 +220,10 @@ internal sealed partial class CCompiler : IDisposable
             }
         }
 
-        var objcopy = NativeProcess.FindOnPath("objcopy");
         var (elf, problem) = elfOfOne is not null ? (elfOfOne, null) : ReadElf(driver);
-        if (objcopy is null || elf is null)
+        if (elf is null)
         {
-            gap = problem ?? "binutils (readelf, objcopy) is needed to grade C submissions: apt-get install binutils";
+            gap = problem;
             return null;
         }
 
@@ -252,7 +251,7 @@ internal sealed partial class CCompiler : IDisposable
         }
 
         var confined = Path.Combine(work, "driver-confined.o");
-        var copy = NativeProcess.Run(objcopy, [.. EntrySymbols.SelectMany(sym => new[] { "-G", sym }), driver, confined], work);
+        var copy = NativeProcess.Run(_toolchain!.Objcopy, [.. EntrySymbols.SelectMany(sym => new[] { "-G", sym }), driver, confined], work);
         if (copy.ExitCode != 0)
         {
             gap = "objcopy failed on the compiled driver: " + Cap(copy.Stderr.Trim(), 500);
@@ -289,14 +288,9 @@ internal sealed partial class CCompiler : IDisposable
     // Undefined symbols must all be the model's. A real kernel export we lack is our gap; anything
     // else is not something a driver can call.
     /// <summary>readelf's sections and symbols of one object (one process gives both checks what they need).</summary>
-    private static (string? Output, string? Problem) ReadElf(string obj)
+    private (string? Output, string? Problem) ReadElf(string obj)
     {
-        if (NativeProcess.FindOnPath("readelf") is not { } readelf)
-        {
-            return (null, "binutils (readelf, objcopy) is needed to grade C submissions: apt-get install binutils");
-        }
-
-        var run = NativeProcess.Run(readelf, ["-S", "-s", "-W", obj]);
+        var run = NativeProcess.Run(_toolchain!.Readelf, ["-S", "-s", "-W", obj]);
         return run.ExitCode == 0 ? (run.Stdout, null) : (null, "readelf failed on the compiled driver: " + Cap(run.Stderr.Trim(), 500));
     }
 

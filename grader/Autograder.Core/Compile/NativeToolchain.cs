@@ -35,11 +35,13 @@ internal sealed class NativeToolchain
     private static readonly Lazy<(NativeToolchain? Toolchain, string? Problem)> SharedInstance =
         new(() => Create(null), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private NativeToolchain(string gcc, string nm, string root, IReadOnlySet<string> exports,
+    private NativeToolchain(string gcc, string nm, string readelf, string objcopy, string root, IReadOnlySet<string> exports,
         IReadOnlySet<string> kernelSymbols, IReadOnlySet<string> kernelHeaders)
     {
         Gcc = gcc;
         Nm = nm;
+        Readelf = readelf;
+        Objcopy = objcopy;
         Root = root;
         ModelExports = exports;
         KernelSymbols = kernelSymbols;
@@ -51,6 +53,12 @@ internal sealed class NativeToolchain
 
     public string Gcc { get; }
     public string Nm { get; }
+
+    /// <summary>Reads a compiled driver's sections and symbols (binutils, like nm).</summary>
+    public string Readelf { get; }
+
+    /// <summary>Localises a compiled driver's globals.</summary>
+    public string Objcopy { get; }
 
     /// <summary>The cache directory of this version of the native sources.</summary>
     public string Root { get; }
@@ -79,7 +87,9 @@ internal sealed class NativeToolchain
         var gcc = NativeProcess.FindOnPath("gcc");
         var nm = NativeProcess.FindOnPath("nm");
         var ar = NativeProcess.FindOnPath("ar");
-        if (gcc is null || nm is null || ar is null)
+        var readelf = NativeProcess.FindOnPath("readelf");
+        var objcopy = NativeProcess.FindOnPath("objcopy");
+        if (gcc is null || nm is null || ar is null || readelf is null || objcopy is null)
         {
             return (null, MissingGcc);
         }
@@ -105,7 +115,7 @@ internal sealed class NativeToolchain
 
             var exports = new HashSet<string>(File.ReadAllLines(Path.Combine(dir, "lib", "exports.txt")), StringComparer.Ordinal);
             exports.UnionWith(KernelLibcFunctions);
-            return (new NativeToolchain(gcc, nm, dir, exports, ReadList(resources, "kernel-symbols.txt"), ReadList(resources, "kernel-headers.txt")), null);
+            return (new NativeToolchain(gcc, nm, readelf, objcopy, dir, exports, ReadList(resources, "kernel-symbols.txt"), ReadList(resources, "kernel-headers.txt")), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -79,7 +79,8 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
             // Kill first: Output waits (up to 1 s) for the output pipes to close, which a live worker never
             // does. The worker holds no state worth a graceful exit. (bench: this was 1 s per C# submission.)
             _worker.Kill("retired");
-            _output.Append(_worker.Output[Math.Min(_outputMark, _worker.Output.Length)..]);
+            var all = _worker.Output;
+            _output.Append(all[Math.Min(_outputMark, all.Length)..]);
             _worker.Dispose();
             _worker = null;
         }
