@@ -81,12 +81,12 @@ internal sealed class DriverInstance : IDisposable
 
     public HostProcess Host => _host;
 
-    public DriverCall Begin() => Command(Msg.Begin, static (_, _) => { });
+    public DriverCall Begin() => Command(Msg.Begin, null);
 
     public DriverCall Init()
     {
         Kernel.Record(new TraceEvent { Kind = "call", Op = "init" });
-        var r = Command(Msg.Init, static (_, _) => { });
+        var r = Command(Msg.Init, null);
         RecordReturn("init", r);
         return r;
     }
@@ -103,7 +103,7 @@ internal sealed class DriverInstance : IDisposable
             return missing;
         }
 
-        var r = Command(Msg.Ioctl, (w, _) => w.U32(reg.Major).U32(cmd).U64(arg));
+        var r = Command(Msg.Ioctl, w => w.U32(reg.Major).U32(cmd).U64(arg));
         RecordReturn("ioctl", r);
         return r;
     }
@@ -111,7 +111,7 @@ internal sealed class DriverInstance : IDisposable
     public DriverCall Exit()
     {
         Kernel.Record(new TraceEvent { Kind = "call", Op = "exit" });
-        var r = Command(Msg.Exit, static (_, _) => { });
+        var r = Command(Msg.Exit, null);
         RecordReturn("exit", r);
         return r;
     }
@@ -130,7 +130,7 @@ internal sealed class DriverInstance : IDisposable
         _ended = true;
         if (!_dead)
         {
-            Command(Msg.End, static (_, _) => { });
+            Command(Msg.End, null);
         }
 
         _onEnd?.Invoke(this);
@@ -143,7 +143,7 @@ internal sealed class DriverInstance : IDisposable
             : new TraceEvent { Kind = "return", Op = op, Text = $"{r.Status}: {r.Message}" });
     }
 
-    private DriverCall Command(Msg type, Action<FrameWriter, object?> payload)
+    private DriverCall Command(Msg type, Action<FrameWriter>? payload)
     {
         if (_harnessProblem is not null)
         {
@@ -159,7 +159,8 @@ internal sealed class DriverInstance : IDisposable
         using var watch = _budget.Watch(_host);
         try
         {
-            payload(_host.Writer.Start(type), null);
+            var frame = _host.Writer.Start(type);
+            payload?.Invoke(frame);
             _host.Writer.SendTo(_host.ToHost);
             return Serve(oopsBefore);
         }
