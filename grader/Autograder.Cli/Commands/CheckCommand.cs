@@ -21,6 +21,10 @@ internal sealed class CheckSettings : CommandSettings
     [Description("Seed of the randomly drawn test cases, to replay a run.")]
     public int? Seed { get; init; }
 
+    [CommandOption("--no-cache")]
+    [Description("Grade afresh instead of reusing the result of an unchanged submission.")]
+    public bool NoCache { get; init; }
+
     public override ValidationResult Validate() =>
         CommonGradingValidation.Validate(Path, Rubric) is { } error ? ValidationResult.Error(error) : ValidationResult.Success();
 }
@@ -37,6 +41,7 @@ internal sealed class CheckCommand(CliConsoles consoles) : AutograderCommand<Che
             Jobs = 1,
             Visibility = "student",
             RandomSeed = settings.Seed,
+            UseCache = !settings.NoCache,
         };
         var observer = new WarningsOnly(Consoles.Out);
         var run = await Grader.RunAsync(intake.Submissions, options, observer, cancellationToken);
