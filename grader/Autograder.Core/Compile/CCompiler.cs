@@ -10,17 +10,22 @@ namespace Autograder.Compile;
 /// gcc): the grader's fault, costing the student nothing. Otherwise a failure is the student's,
 /// explained by the error <see cref="Diagnostics"/>; warnings are kept either way.
 /// </summary>
-internal sealed record CBuild(bool Success, string? ExecutablePath, IReadOnlyList<Diagnostic> Diagnostics, string? GraderGap)
+internal sealed record CBuild(bool Success, CDriver? Driver, IReadOnlyList<Diagnostic> Diagnostics, string? GraderGap)
 {
-    /// <summary>The build's private directory (holds the executable until deleted).</summary>
+    /// <summary>The build's private directory (holds the driver object until deleted).</summary>
     public string? WorkDir { get; init; }
 }
+
+/// <summary>A built C driver: the prebuilt host to run and the object it loads (its --driver), as the
+/// kernel loads a module: no link, and the driver's globals are visible to nothing but itself.</summary>
+internal sealed record CDriver(string Host, string Object);
 
 /// <summary>
 /// Compiles a student's my-rng.c as the kernel's build does (gnu11, -Wall, freestanding against
 /// our headers only, implicit declarations are errors), checks the object's undefined symbols
-/// against the kernel model, and links it with the model into one host executable.
-/// Thread-safe: each call works in its own directory under the work root. Executables stay until
+/// against the kernel model and its sections for load-time code; the host's loader (grader/native/host/
+/// loader.c) maps the object. Thread-safe: each call works in its own directory under the work root.
+/// Objects stay until
 /// <see cref="Delete"/> or <see cref="Dispose"/> (which removes the whole work root).
 /// </summary>
 internal sealed partial class CCompiler : IDisposable
@@ -96,7 +101,6 @@ internal sealed partial class CCompiler : IDisposable
         }
 
         var objects = new List<string>();
-        string? singleElf = null;
         string? gap = null;
         var failed = false;
         var units = files.Where(f => f.Relative.EndsWith(".c", StringComparison.Ordinal)).ToList();
@@ -130,56 +134,35 @@ internal sealed partial class CCompiler : IDisposable
             }
 
             objects.Add(obj);
-            gap ??= CheckSymbols(obj, units[i], diagnostics, out singleElf);
-            if (diagnostics.Any(d => d.Severity == "error"))
-            {
-                failed = true;
-            }
         }
 
-        if (gap is not null)
+        if (gap is not null || failed)
         {
             return new CBuild(false, null, Limit(diagnostics), gap) { WorkDir = work };
         }
 
-        if (failed)
+        var driver = Join(objects, work, units[0].Relative, diagnostics);
+        var elf = driver is null ? null : ElfObject.Read(driver, out gap);
+        if (elf is not null)
         {
-            return new CBuild(false, null, Limit(diagnostics), null) { WorkDir = work };
+            gap = CheckSymbols(elf, units, diagnostics);
+            CheckLoadTime(elf, units[0].Relative, diagnostics);
         }
 
-        var driver = Confine(objects, objects.Count == 1 ? singleElf : null, work, units[0].Relative, diagnostics, out var confineGap);
-        if (driver is null)
+        if (elf is null || gap is not null || diagnostics.Any(d => d.Severity == "error"))
         {
-            return new CBuild(false, null, Limit(diagnostics), confineGap) { WorkDir = work };
+            return new CBuild(false, null, Limit(diagnostics), gap) { WorkDir = work };
         }
 
-        var exe = Path.Combine(work, "driver-host");
-        var link = NativeProcess.Run(_toolchain.Gcc, [driver, _toolchain.ModelLibrary, "-Wl,-z,relro,-z,now", "-o", exe], work);
-        if (link.ExitCode != 0)
-        {
-            foreach (var line in link.Stderr.Split('\n').Where(l => l.Contains("error", StringComparison.Ordinal) || l.Contains("multiple definition", StringComparison.Ordinal)).Take(10))
-            {
-                diagnostics.Add(new Diagnostic("error", units[0].Relative, 0, 0, "link: " + LinkerMessage(line)));
-            }
-
-            if (!diagnostics.Any(d => d.Severity == "error"))
-            {
-                diagnostics.Add(new Diagnostic("error", units[0].Relative, 0, 0, "link failed: " + Cap(link.Stderr.Trim(), 2000)));
-            }
-
-            return new CBuild(false, null, Limit(diagnostics), null) { WorkDir = work };
-        }
-
-        // Hosts run as nobody: the executable and the directories above it must be reachable.
-        NativeToolchain.SetMode(exe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        foreach (var obj in objects.Append(driver).Distinct())
+        // The host reads the object before its sandbox drops privileges; world-readable keeps that true for any user.
+        NativeToolchain.SetMode(driver!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        foreach (var obj in objects.Where(o => o != driver))
         {
             File.Delete(obj);
         }
 
         Directory.Delete(src, recursive: true);
-        return new CBuild(true, exe, Limit(diagnostics), null) { WorkDir = work };
+        return new CBuild(true, new CDriver(_toolchain.HostPath, driver!), Limit(diagnostics), null) { WorkDir = work };
     }
 
     /// <summary>gcc's arguments for compiling one unit, exactly as <see cref="Compile"/> uses them (also the benchmarks' bare compile).</summary>
@@ -195,42 +178,42 @@ internal sealed partial class CCompiler : IDisposable
     }
 
     // Code of the driver must only ever run when the grader calls it, in a sandboxed child. These would run
-    // earlier, in the host as it starts (before any sandbox): constructors, destructors, ifunc resolvers.
+    // at load time instead (the host's loader never runs them, so a driver relying on them is wrong twice):
+    // constructors, destructors, ifunc resolvers.
     private static readonly string[] LoadTimeSections = [".init_array", ".preinit_array", ".ctors", ".fini_array", ".dtors"];
     private static readonly string[] LoadTimeExact = [".init", ".fini"];
 
-    // The only driver symbols the model looks up; every other global of the driver is made local, so a
-    // driver that defines malloc, write or vsnprintf cannot stand in for libc's or the model's.
-    private static readonly string[] EntrySymbols = ["__ag_initcall", "__ag_exitcall", "__ag_init_module", "__ag_cleanup_module", "init_module", "cleanup_module"];
-
-    /// <summary>Joins the driver's objects into one, refuses load-time code, and localises all but its entry
-    /// points. Returns the object to link, or null (an error diagnostic, or a gap of ours, says why).</summary>
-    private string? Confine(List<string> objects, string? elfOfOne, string work, string file, List<Diagnostic> diagnostics, out string? gap)
+    /// <summary>One object of the driver's units (gcc -r when there are several: ld reports clashing definitions).</summary>
+    private string? Join(List<string> objects, string work, string file, List<Diagnostic> diagnostics)
     {
-        gap = null;
-        var driver = objects[0];
-        if (objects.Count > 1)
+        if (objects.Count == 1)
         {
-            driver = Path.Combine(work, "driver.o");
-            var join = NativeProcess.Run(_toolchain!.Gcc, ["-r", "-nostdlib", .. objects, "-o", driver], work);
-            if (join.ExitCode != 0)
-            {
-                diagnostics.Add(new Diagnostic("error", file, 0, 0, "link: " + Cap(join.Stderr.Trim(), 2000)));
-                return null;
-            }
+            return objects[0];
         }
 
-        var (elf, problem) = elfOfOne is not null ? (elfOfOne, null) : ReadElf(driver);
-        if (elf is null)
+        var driver = Path.Combine(work, "driver.o");
+        var join = NativeProcess.Run(_toolchain!.Gcc, ["-r", "-nostdlib", .. objects, "-o", driver], work);
+        if (join.ExitCode == 0)
         {
-            gap = problem;
-            return null;
+            return driver;
         }
 
-        var loadTime = elf.Split('\n')
-            .Select(l => l.Trim())
-            .Where(l => l.StartsWith('['))
-            .Select(l => l[(l.IndexOf(']', StringComparison.Ordinal) + 1)..].TrimStart().Split(' ')[0])
+        foreach (var line in join.Stderr.Split('\n').Where(l => l.Contains("error", StringComparison.Ordinal) || l.Contains("multiple definition", StringComparison.Ordinal)).Take(10))
+        {
+            diagnostics.Add(new Diagnostic("error", file, 0, 0, "link: " + LinkerMessage(line)));
+        }
+
+        if (!diagnostics.Any(d => d.Severity == "error"))
+        {
+            diagnostics.Add(new Diagnostic("error", file, 0, 0, "link failed: " + Cap(join.Stderr.Trim(), 2000)));
+        }
+
+        return null;
+    }
+
+    private static void CheckLoadTime(ElfObject elf, string file, List<Diagnostic> diagnostics)
+    {
+        var loadTime = elf.Sections
             .Where(name => LoadTimeExact.Contains(name) || LoadTimeSections.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
             .Distinct()
             .ToList();
@@ -240,25 +223,10 @@ internal sealed partial class CCompiler : IDisposable
                 $"the driver has code that would run when it is loaded ({string.Join(", ", loadTime)}: __attribute__((constructor)) or the like); a kernel driver starts in its module_init function"));
         }
 
-        if (elf.Split('\n').Any(l => l.Contains(" IFUNC ", StringComparison.Ordinal)))
+        if (elf.Symbols.Any(s => s.Type == ElfSymbol.TypeIfunc))
         {
             diagnostics.Add(new Diagnostic("error", file, 0, 0, "the driver defines an ifunc resolver (__attribute__((ifunc))), which the kernel does not support"));
         }
-
-        if (loadTime.Count > 0 || diagnostics.Any(d => d.Severity == "error"))
-        {
-            return null;
-        }
-
-        var confined = Path.Combine(work, "driver-confined.o");
-        var copy = NativeProcess.Run(_toolchain!.Objcopy, [.. EntrySymbols.SelectMany(sym => new[] { "-G", sym }), driver, confined], work);
-        if (copy.ExitCode != 0)
-        {
-            gap = "objcopy failed on the compiled driver: " + Cap(copy.Stderr.Trim(), 500);
-            return null;
-        }
-
-        return confined;
     }
 
     /// <summary>Removes one build's directory (its executable included).</summary>
@@ -285,39 +253,19 @@ internal sealed partial class CCompiler : IDisposable
         }
     }
 
-    // Undefined symbols must all be the model's. A real kernel export we lack is our gap; anything
-    // else is not something a driver can call.
-    /// <summary>readelf's sections and symbols of one object (one process gives both checks what they need).</summary>
-    private (string? Output, string? Problem) ReadElf(string obj)
+    // Undefined symbols must all be the model's (the host's loader resolves nothing else). A real kernel
+    // export we lack is our gap; anything else is not something a driver can call.
+    private string? CheckSymbols(ElfObject elf, List<(string Relative, string Text)> units, List<Diagnostic> diagnostics)
     {
-        var run = NativeProcess.Run(_toolchain!.Readelf, ["-S", "-s", "-W", obj]);
-        return run.ExitCode == 0 ? (run.Stdout, null) : (null, "readelf failed on the compiled driver: " + Cap(run.Stderr.Trim(), 500));
-    }
-
-    /// <summary>Undefined symbols in readelf -s output: "  12: 0000000000000000  0 NOTYPE GLOBAL DEFAULT UND printk".</summary>
-    private static IEnumerable<string> UndefinedSymbols(string elf) =>
-        elf.Split('\n')
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length >= 8 && f[0].EndsWith(':') && f[6] == "UND")
-            .Select(f => f[7])
-            .Distinct();
-
-    private string? CheckSymbols(string obj, (string Relative, string Text) unit, List<Diagnostic> diagnostics, out string? elf)
-    {
-        (elf, var problem) = ReadElf(obj);
-        if (elf is null)
-        {
-            return problem;
-        }
-
         string? gap = null;
-        foreach (var name in UndefinedSymbols(elf))
+        foreach (var name in elf.Symbols.Where(s => !s.Defined && s.Name.Length > 0).Select(s => s.Name).Distinct())
         {
-            if (_toolchain!.ModelExports.Contains(name) || name.StartsWith("_GLOBAL_OFFSET_TABLE_", StringComparison.Ordinal))
+            if (_toolchain!.ModelExports.Contains(name))
             {
                 continue;
             }
 
+            var unit = units.FirstOrDefault(u => FindCall(u.Text, name).Line > 0, units[0]);
             var (lineNo, column) = FindCall(unit.Text, name);
             if (name == "__invalid_size_argument_for_IOC")
             {

@@ -17,13 +17,14 @@ internal sealed class NativeToolchain
 
     private const string ResourcePrefix = "native/";
     private const string ReadyMarker = "ready";
+    private const string HostName = "driver-host";
 
     private const UnixFileMode DirMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    // libc functions the kernel offers too, with the same contract; the driver links against libc's.
+    // libc functions the kernel offers too, with the same contract; a driver's calls resolve to libc's.
     // gcc also emits memcpy/memset/memmove/memcmp calls of its own for struct copies.
     private static readonly string[] KernelLibcFunctions =
     [
@@ -35,13 +36,9 @@ internal sealed class NativeToolchain
     private static readonly Lazy<(NativeToolchain? Toolchain, string? Problem)> SharedInstance =
         new(() => Create(null), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private NativeToolchain(string gcc, string nm, string readelf, string objcopy, string root, IReadOnlySet<string> exports,
-        IReadOnlySet<string> kernelSymbols, IReadOnlySet<string> kernelHeaders)
+    private NativeToolchain(string gcc, string root, IReadOnlySet<string> exports, IReadOnlySet<string> kernelSymbols, IReadOnlySet<string> kernelHeaders)
     {
         Gcc = gcc;
-        Nm = nm;
-        Readelf = readelf;
-        Objcopy = objcopy;
         Root = root;
         ModelExports = exports;
         KernelSymbols = kernelSymbols;
@@ -52,14 +49,6 @@ internal sealed class NativeToolchain
     public static (NativeToolchain? Toolchain, string? Problem) Shared => SharedInstance.Value;
 
     public string Gcc { get; }
-    public string Nm { get; }
-
-    /// <summary>Reads a compiled driver's sections and symbols (binutils, like nm).</summary>
-    public string Readelf { get; }
-
-    /// <summary>Localises a compiled driver's globals.</summary>
-    public string Objcopy { get; }
-
     /// <summary>The cache directory of this version of the native sources.</summary>
     public string Root { get; }
 
@@ -69,8 +58,8 @@ internal sealed class NativeToolchain
     /// <summary>aglaunch: starts a program (the .NET worker) in the sandbox.</summary>
     public string LaunchPath => Path.Combine(Root, "bin", "aglaunch");
 
-    /// <summary>The static library holding the kernel model and the host's main().</summary>
-    public string ModelLibrary => Path.Combine(Root, "lib", "libagmodel.a");
+    /// <summary>The prebuilt driver host (host.c with the kernel model and the loader): it loads a driver object.</summary>
+    public string HostPath => Path.Combine(Root, "bin", HostName);
 
     /// <summary>Every symbol a driver object may leave undefined: the model's and the kernel's libc-like ones.</summary>
     public IReadOnlySet<string> ModelExports { get; }
@@ -85,11 +74,7 @@ internal sealed class NativeToolchain
     public static (NativeToolchain? Toolchain, string? Problem) Create(string? cacheRoot)
     {
         var gcc = NativeProcess.FindOnPath("gcc");
-        var nm = NativeProcess.FindOnPath("nm");
-        var ar = NativeProcess.FindOnPath("ar");
-        var readelf = NativeProcess.FindOnPath("readelf");
-        var objcopy = NativeProcess.FindOnPath("objcopy");
-        if (gcc is null || nm is null || ar is null || readelf is null || objcopy is null)
+        if (gcc is null)
         {
             return (null, MissingGcc);
         }
@@ -106,7 +91,7 @@ internal sealed class NativeToolchain
         {
             if (!File.Exists(Path.Combine(dir, ReadyMarker)))
             {
-                var problem = Build(dir, resources, gcc, nm, ar);
+                var problem = Build(dir, resources, gcc);
                 if (problem is not null)
                 {
                     return (null, problem);
@@ -115,7 +100,7 @@ internal sealed class NativeToolchain
 
             var exports = new HashSet<string>(File.ReadAllLines(Path.Combine(dir, "lib", "exports.txt")), StringComparer.Ordinal);
             exports.UnionWith(KernelLibcFunctions);
-            return (new NativeToolchain(gcc, nm, readelf, objcopy, dir, exports, ReadList(resources, "kernel-symbols.txt"), ReadList(resources, "kernel-headers.txt")), null);
+            return (new NativeToolchain(gcc, dir, exports, ReadList(resources, "kernel-symbols.txt"), ReadList(resources, "kernel-headers.txt")), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -191,7 +176,7 @@ internal sealed class NativeToolchain
         return set;
     }
 
-    private static string? Build(string dir, SortedDictionary<string, byte[]> resources, string gcc, string nm, string ar)
+    private static string? Build(string dir, SortedDictionary<string, byte[]> resources, string gcc)
     {
         var parent = Path.GetDirectoryName(dir)!;
         CreateDirectory(parent);
@@ -212,48 +197,56 @@ internal sealed class NativeToolchain
             CreateDirectory(lib);
             CreateDirectory(bin);
             var host = Path.Combine(temp, "host");
-            string[] common = ["-O2", "-Wall", "-Wextra", "-Werror", "-g0"];
+            string[] common = ["-O2", "-Wall", "-Wextra", "-Werror", "-g0", "-std=gnu11"];
+            string Obj(string name) => Path.Combine(lib, name + ".o");
 
             // The model is compiled as a driver is, so it shares the driver's struct layouts.
             var steps = new List<(string Tool, string[] Args)>
             {
-                (gcc, [.. common, "-std=gnu11", "-nostdinc", "-ffreestanding", "-fno-common", "-isystem", Path.Combine(temp, "include"), "-c", Path.Combine(host, "model.c"), "-o", Path.Combine(lib, "model.o")]),
-                (gcc, [.. common, "-std=gnu11", "-c", Path.Combine(host, "channel.c"), "-o", Path.Combine(lib, "channel.o")]),
-                (gcc, [.. common, "-std=gnu11", "-c", Path.Combine(host, "host.c"), "-o", Path.Combine(lib, "host.o")]),
-                (gcc, [.. common, "-std=gnu11", "-c", Path.Combine(host, "sandbox.c"), "-o", Path.Combine(lib, "sandbox.o")]),
-                (ar, ["rcs", Path.Combine(lib, "libagmodel.a"), Path.Combine(lib, "model.o"), Path.Combine(lib, "channel.o"), Path.Combine(lib, "host.o"), Path.Combine(lib, "sandbox.o")]),
-                (gcc, [.. common, "-std=gnu11", Path.Combine(host, "aglaunch.c"), Path.Combine(host, "sandbox.c"), "-o", Path.Combine(bin, "aglaunch")]),
+                (gcc, [.. common, "-nostdinc", "-ffreestanding", "-fno-common", "-isystem", Path.Combine(temp, "include"), "-c", Path.Combine(host, "model.c"), "-o", Obj("model")]),
+                (gcc, [.. common, "-c", Path.Combine(host, "channel.c"), "-o", Obj("channel")]),
+                (gcc, [.. common, "-c", Path.Combine(host, "host.c"), "-o", Obj("host")]),
+                (gcc, [.. common, "-c", Path.Combine(host, "sandbox.c"), "-o", Obj("sandbox")]),
+                (gcc, [.. common, "-c", Path.Combine(host, "loader.c"), "-o", Obj("loader")]),
+                (gcc, [.. common, Path.Combine(host, "aglaunch.c"), Path.Combine(host, "sandbox.c"), "-o", Path.Combine(bin, "aglaunch")]),
             };
-            foreach (var (tool, args) in steps)
+            if (Run(steps, temp) is { } failed)
             {
-                var run = NativeProcess.Run(tool, args, temp);
-                if (run.ExitCode != 0)
-                {
-                    return $"building the native host failed ({Path.GetFileName(tool)} {string.Join(' ', args.Where(a => a.EndsWith(".c", StringComparison.Ordinal)).Select(Path.GetFileName))}): {run.Stderr.Trim()}";
-                }
+                return failed;
             }
 
-            var symbols = NativeProcess.Run(nm, ["-g", "--defined-only", "--format=posix", Path.Combine(lib, "libagmodel.a")], temp);
-            if (symbols.ExitCode != 0)
+            var model = ElfObject.Read(Obj("model"), out var unreadable);
+            if (model is null)
             {
-                return $"nm failed on the kernel model: {symbols.Stderr.Trim()}";
+                return $"cannot read the compiled kernel model: {unreadable}";
             }
 
-            var exports = symbols.Stdout.Split('\n')
-                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(parts => parts.Length >= 2 && parts[1].Length == 1 && char.IsUpper(parts[1][0]) && !parts[0].EndsWith(':'))
-                .Select(parts => parts[0])
-                // main and the host's ag_* plumbing are ours, not kernel functions a driver may call.
-                .Where(name => name != "main" && !name.StartsWith("ag_", StringComparison.Ordinal))
-                .Distinct()
-                .Order(StringComparer.Ordinal);
-            File.WriteAllLines(Path.Combine(lib, "exports.txt"), exports);
+            // What a driver may call: the model's globals but its ag_* plumbing, and the kernel's libc-like functions.
+            var exports = model.Symbols
+                .Where(s => s.Defined && s.Bind != ElfSymbol.BindLocal && s.Type is ElfSymbol.TypeFunction or ElfSymbol.TypeObject)
+                .Where(s => !s.Name.StartsWith("ag_", StringComparison.Ordinal))
+                .Select(s => (s.Name, Data: s.Type == ElfSymbol.TypeObject))
+                .Concat(KernelLibcFunctions.Select(name => (Name: name, Data: false)))
+                .DistinctBy(e => e.Name)
+                .OrderBy(e => e.Name, StringComparer.Ordinal)
+                .ToList();
+            File.WriteAllLines(Path.Combine(lib, "exports.txt"), exports.Select(e => e.Name));
+            File.WriteAllText(Path.Combine(lib, "exports.c"), ExportTable(exports));
+            if (Run([
+                (gcc, [.. common, "-fno-builtin", "-I", host, "-c", Path.Combine(lib, "exports.c"), "-o", Obj("exports")]),
+                (gcc, [Obj("host"), Obj("channel"), Obj("sandbox"), Obj("loader"), Obj("model"), Obj("exports"), "-Wl,-z,relro,-z,now", "-o", Path.Combine(bin, HostName)]),
+            ], temp) is { } linkFailed)
+            {
+                return linkFailed;
+            }
+
             foreach (var file in Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories))
             {
                 SetMode(file, FileMode);
             }
 
             SetMode(Path.Combine(bin, "aglaunch"), DirMode);
+            SetMode(Path.Combine(bin, HostName), DirMode);
             File.WriteAllText(Path.Combine(temp, ReadyMarker), "");
             SetMode(Path.Combine(temp, ReadyMarker), FileMode);
             try
@@ -274,6 +267,39 @@ internal sealed class NativeToolchain
                 Directory.Delete(temp, recursive: true);
             }
         }
+    }
+
+    /// <summary>Runs build steps in order; the first failure's message, or null.</summary>
+    private static string? Run(IEnumerable<(string Tool, string[] Args)> steps, string? workDir = null)
+    {
+        foreach (var (tool, args) in steps)
+        {
+            var run = NativeProcess.Run(tool, args, workDir);
+            if (run.ExitCode != 0)
+            {
+                return $"building the native host failed ({Path.GetFileName(tool)} {string.Join(' ', args.Where(a => a.EndsWith(".c", StringComparison.Ordinal)).Select(Path.GetFileName))}): {run.Stderr.Trim()}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>exports.c: the loader's symbol table (loader.h), one entry per name a driver may leave undefined.</summary>
+    private static string ExportTable(IReadOnlyList<(string Name, bool Data)> exports)
+    {
+        var text = new StringBuilder("/* Generated by NativeToolchain.cs: what a loaded driver's undefined symbols resolve to. */\n#include \"loader.h\"\n\n");
+        foreach (var (name, _) in exports)
+        {
+            text.Append("extern char ").Append(name).Append("[];\n");
+        }
+
+        text.Append("\nconst struct ag_export ag_exports[] = {\n");
+        foreach (var (name, data) in exports)
+        {
+            text.Append("\t{ \"").Append(name).Append("\", ").Append(name).Append(", ").Append(data ? 1 : 0).Append(" },\n");
+        }
+
+        return text.Append("\t{ 0, 0, 0 },\n};\n").ToString();
     }
 
     /// <summary>chmod; a no-op where there are no Unix modes (the grader runs drivers on Linux only).</summary>

@@ -1,3 +1,4 @@
+using Autograder.Compile;
 using Autograder.Exercise;
 using Autograder.Protocol;
 
@@ -114,7 +115,7 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
 /// timeout or oops ends only that child; a server that dies or loses track of a child is replaced.
 /// Not thread-safe (one submission, one thread), except that <see cref="Dispose"/> may cancel.
 /// </summary>
-internal sealed class CDriverHost(string executable, HostLauncher launcher) : IDriverHost
+internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriverHost
 {
     private readonly System.Text.StringBuilder _output = new();
     private readonly List<HostProcess> _idle = [];
@@ -143,7 +144,7 @@ internal sealed class CDriverHost(string executable, HostLauncher launcher) : ID
             server = TakeIdle();
             if (server is null)
             {
-                if (!launcher.TryStartC(executable, out server, out problem))
+                if (!launcher.TryStartC(driver, out server, out problem))
                 {
                     break;
                 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Autograder.Compile;
 using Autograder.Protocol;
 
 namespace Autograder.Load;
@@ -124,13 +125,13 @@ internal sealed class HostLauncher : IDisposable
         return TryStart(command, out worker, out problem);
     }
 
-    /// <summary>Starts the C fork server of a linked submission: one sandbox set-up (namespaces, private /tmp,
+    /// <summary>Starts the C fork server of a compiled driver (the prebuilt host loading its object): one sandbox set-up (namespaces, private /tmp,
     /// uid, memory and file limits) for all its instances; see <see cref="TryFork"/>.</summary>
-    public bool TryStartC(string executable, out HostProcess server, out string problem)
+    public bool TryStartC(CDriver driver, out HostProcess server, out string problem)
     {
         // The host applies its own sandbox (it must: each child installs seccomp after the fork).
-        IReadOnlyList<string> args = ["--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        return TryStart(new HostCommand(HostKind.C, executable, args, new Dictionary<string, string>()), out server, out problem);
+        IReadOnlyList<string> args = ["--driver", driver.Object, "--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        return TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>()), out server, out problem);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal sealed class CSharpBuilder(CSharpCompiler compiler) : ISubmissionBuilde
     }
 }
 
-/// <summary>C drivers: gcc against our kernel headers, linked with the kernel model into a host executable.</summary>
+/// <summary>C drivers: gcc -c against our kernel headers; the prebuilt host loads the object.</summary>
 internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
 {
     public const string DriverPath = "drivers/misc/my-rng.c";
@@ -93,18 +93,18 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
             return new BuildResult { Sources = SourceLoader.ForReport(sources), Diagnostics = diagnostics, GraderGap = build.GraderGap };
         }
 
-        if (!build.Success || build.ExecutablePath is null)
+        if (!build.Success || build.Driver is null)
         {
             CCompiler.Delete(build);
             return BuildResult.DoesNotCompile(sources, diagnostics);
         }
 
-        var executable = build.ExecutablePath;
+        var built = build.Driver;
         return new BuildResult
         {
             Sources = SourceLoader.ForReport(sources),
             Diagnostics = diagnostics,
-            CreateHost = launcher => new CDriverHost(executable, launcher),
+            CreateHost = launcher => new CDriverHost(built, launcher),
             Cleanup = () => CCompiler.Delete(build),
         };
     }

@@ -1,9 +1,11 @@
 /*
- * The native driver host: main() of the executable a C submission is linked into.
+ * The native driver host: main() of the prebuilt host a C submission's compiled object is loaded into.
  *
- *   <exe> --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox] [--fork-server]
+ *   <host> --driver OBJ --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox] [--fork-server]
  *
- * Start-up: channel fds moved to 3/4 and every other fd but 0-2 closed; the user and I/O windows
+ * OBJ is the student's compiled driver (gcc -c output): read before the sandbox is entered, loaded
+ * (loader.c) after, so no driver code and no parsing of it happens outside the sandbox.
+ * Start-up: the driver object read, channel fds moved to 3/4 and every other fd but 0-2 closed; the user and I/O windows
  * reserved with no access (so a direct dereference of a user pointer or an ioremap'd address
  * faults); fault handlers on an alternate stack that report an Oops; the sandbox (sandbox.c, with
  * seccomp); then Ready, and one command at a time until End or the end of the channel.
@@ -32,6 +34,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "loader.h"
 #include "model.h"
 #include "sandbox.h"
 
@@ -368,13 +371,50 @@ static __attribute__((noreturn)) void fork_server(int sandbox)
 	}
 }
 
+/* The whole driver object, read before the sandbox hides its path. */
+static unsigned char *read_object(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "autograder host: cannot open the driver %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 1 << 16, n = 0;
+	unsigned char *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap || cap >= (64UL << 20))
+			break;
+		unsigned char *bigger = realloc(buf, cap * 2);
+		if (!bigger) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = bigger;
+		cap *= 2;
+	}
+	int bad = ferror(f) || (buf && n == cap);
+	fclose(f);
+	if (!buf || bad) {
+		fprintf(stderr, "autograder host: cannot read the driver %s (unreadable, or over 64 MiB)\n", path);
+		free(buf);
+		return NULL;
+	}
+	*size = n;
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
+	const char *driver = NULL;
 	int parent = getppid();
 	int in_fd = -1, out_fd = -1, sandbox = 1, server = 0;
 	struct ag_sandbox sb = { .cpu_seconds = 0, .mem_mb = 0, .nproc = 0, .nofile = 16, .seccomp = 1, .view = 1 };
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--in-fd"))
+		if (!strcmp(argv[i], "--driver") && i + 1 < argc)
+			driver = argv[++i];
+		else if (!strcmp(argv[i], "--in-fd"))
 			in_fd = (int)parse_num(argv[++i], "--in-fd");
 		else if (!strcmp(argv[i], "--out-fd"))
 			out_fd = (int)parse_num(argv[++i], "--out-fd");
@@ -387,9 +427,16 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--fork-server"))
 			server = 1;
 		else {
-			fprintf(stderr, "usage: %s --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox] [--fork-server]\n", argv[0]);
+			fprintf(stderr, "usage: %s --driver OBJ --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox] [--fork-server]\n", argv[0]);
 			return AG_EXIT_SETUP;
 		}
+	}
+	size_t object_size = 0;
+	unsigned char *object = driver ? read_object(driver, &object_size) : NULL;
+	if (!object) {
+		if (!driver)
+			fprintf(stderr, "autograder host: --driver OBJ is required\n");
+		return AG_EXIT_SETUP;
 	}
 	if (ag_setup_fds(in_fd, out_fd, NULL, 0))
 		return AG_EXIT_SETUP;
@@ -426,6 +473,12 @@ int main(int argc, char **argv)
 		if (getppid() != parent)
 			return AG_EXIT_PARENT_GONE;
 	}
+	char why[256];
+	if (ag_load_driver(object, object_size, why, sizeof why)) {
+		fprintf(stderr, "autograder host: cannot load the driver: %s\n", why);
+		return AG_EXIT_SETUP;
+	}
+	free(object);
 	if (server)
 		fork_server(sandbox);
 	send_ready("c");

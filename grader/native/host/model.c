@@ -995,19 +995,28 @@ void pci_unregister_driver(struct pci_driver *drv)
 
 /* ---- entry points for host.c -------------------------------------------------------------- */
 
-extern initcall_t __ag_initcall __attribute__((__weak__));
-extern exitcall_t __ag_exitcall __attribute__((__weak__));
-/* Old-style loadable modules name their entry points init_module/cleanup_module instead of using
- * module_init/module_exit; <ag/kernel.h> renames them so libc's init_module() can never stand in. */
-extern int init_module(void) __attribute__((__weak__));
-extern void cleanup_module(void) __attribute__((__weak__));
+/* The driver's entry points, found by the loader (loader.c): module_init/module_exit define
+ * __ag_initcall/__ag_exitcall; old-style modules name init_module/cleanup_module instead, which
+ * <ag/kernel.h> renames so libc's init_module() can never stand in. */
+static initcall_t *g_initcall;
+static exitcall_t *g_exitcall;
+static initcall_t g_init_module;
+static exitcall_t g_cleanup_module;
+
+void ag_model_set_entries(void *initcall, void *exitcall, void *init_module_fn, void *cleanup_module_fn)
+{
+	g_initcall = initcall;
+	g_exitcall = exitcall;
+	g_init_module = (initcall_t)init_module_fn;
+	g_cleanup_module = (exitcall_t)cleanup_module_fn;
+}
 
 int ag_model_init(long long *ret)
 {
-	if (&__ag_initcall && __ag_initcall)
-		*ret = __ag_initcall();
-	else if (init_module)
-		*ret = init_module();
+	if (g_initcall && *g_initcall)
+		*ret = (*g_initcall)();
+	else if (g_init_module)
+		*ret = g_init_module();
 	else
 		return AG_RESULT_MISSING;
 	return AG_RESULT_OK;
@@ -1015,10 +1024,10 @@ int ag_model_init(long long *ret)
 
 int ag_model_exit(void)
 {
-	if (&__ag_exitcall && __ag_exitcall)
-		__ag_exitcall();
-	else if (cleanup_module)
-		cleanup_module();
+	if (g_exitcall && *g_exitcall)
+		(*g_exitcall)();
+	else if (g_cleanup_module)
+		g_cleanup_module();
 	else
 		return AG_RESULT_MISSING;
 	return AG_RESULT_OK;

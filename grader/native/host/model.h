@@ -4,6 +4,9 @@
 #define AG_MODEL_H
 
 /* Each returns an ag_result_status: OK (and *ret) or MISSING (and *why where given). */
+/* The loader's findings: pointers to the driver's __ag_initcall/__ag_exitcall variables and its
+ * init_module/cleanup_module functions, each NULL when the driver has none. */
+void ag_model_set_entries(void *initcall, void *exitcall, void *init_module_fn, void *cleanup_module_fn);
 int ag_model_init(long long *ret);
 int ag_model_exit(void);
 int ag_model_ioctl(unsigned int major, unsigned int cmd, unsigned long long arg, long long *ret, const char **why);

@@ -15,16 +15,18 @@ public sealed class CCompilerTests
     private static string Reference => NativeTestSupport.Example("c/reference").Text;
 
     [Test]
-    public void Reference_compiles_links_and_leaves_only_model_symbols_undefined()
+    public void Reference_compiles_to_an_object_the_prebuilt_host_loads()
     {
         var build = NativeTestSupport.BuildExample("c/reference");
 
         Assert.That(build.GraderGap, Is.Null);
         Assert.That(build.Diagnostics, Is.Empty);
-        Assert.That(File.Exists(build.ExecutablePath), Is.True);
+        Assert.That(File.Exists(build.Driver!.Object), Is.True);
+        Assert.That(File.Exists(build.Driver.Host), Is.True);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.That(File.GetUnixFileMode(build.ExecutablePath!) & UnixFileMode.OtherExecute, Is.EqualTo(UnixFileMode.OtherExecute));
+            Assert.That(File.GetUnixFileMode(build.Driver.Object) & UnixFileMode.OtherRead, Is.EqualTo(UnixFileMode.OtherRead));
+            Assert.That(File.GetUnixFileMode(build.Driver.Host) & UnixFileMode.OtherExecute, Is.EqualTo(UnixFileMode.OtherExecute));
         }
     }
 
@@ -179,7 +181,7 @@ public sealed class CCompilerTests
             .ToList();
 
         Assert.That(results.All(r => r.Item2.Success == (r.i % 2 == 0)), Is.True);
-        Assert.That(results.Select(r => r.Item2.ExecutablePath).Where(p => p is not null).Distinct().Count(), Is.EqualTo(4));
+        Assert.That(results.Select(r => r.Item2.Driver?.Object).Where(p => p is not null).Distinct().Count(), Is.EqualTo(4));
     }
 
     [Test]
@@ -203,7 +205,7 @@ public sealed class CCompilerTests
         Assert.That(toolchain.KernelSymbols, Does.Contain("cdev_add"));
         Assert.That(toolchain.KernelHeaders, Does.Contain("linux/cdev.h"));
         Assert.That(File.Exists(toolchain.LaunchPath), Is.True);
-        Assert.That(File.Exists(toolchain.ModelLibrary), Is.True);
+        Assert.That(File.Exists(toolchain.HostPath), Is.True);
     }
 
     [Test]

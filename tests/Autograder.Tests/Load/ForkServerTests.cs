@@ -1,3 +1,4 @@
+using Autograder.Compile;
 using Autograder.Exercise;
 using Autograder.Load;
 using Autograder.Tests.Native;
@@ -43,12 +44,12 @@ public sealed class ForkServerTests
 
     private static CheckBudget Budget(double cpuSeconds = 5) => new(TimeSpan.FromSeconds(cpuSeconds), TimeSpan.FromSeconds(20));
 
-    private static string Counter()
+    private static CDriver Counter()
     {
         NativeTestSupport.RequireGcc();
         var build = NativeTestSupport.Compiler.Compile("fork-counter", [("my-rng.c", CounterDriver)]);
         Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
-        return build.ExecutablePath!;
+        return build.Driver!;
     }
 
     private static int ParentOf(int pid)
@@ -89,7 +90,7 @@ public sealed class ForkServerTests
     public void A_crash_costs_only_its_instance_and_the_server_serves_the_next(string example, string? expected)
     {
         var build = NativeTestSupport.BuildExample(example);
-        using var host = new CDriverHost(build.ExecutablePath!, Launcher);
+        using var host = new CDriverHost(build.Driver!, Launcher);
         int? server = null;
         for (var i = 0; i < 2; i++)
         {
@@ -112,7 +113,7 @@ public sealed class ForkServerTests
     public void A_timeout_kills_the_child_only()
     {
         var build = NativeTestSupport.BuildExample("hostile/c/infinite-loop-init");
-        using var host = new CDriverHost(build.ExecutablePath!, Launcher);
+        using var host = new CDriverHost(build.Driver!, Launcher);
         int? server = null;
         for (var i = 0; i < 2; i++)
         {

@@ -72,7 +72,7 @@ public sealed class NativeCdevTests
     public void Cdev_class_example_registers_its_region_adds_its_cdev_and_answers_ioctls()
     {
         var build = NativeTestSupport.BuildExample("c/cdev-class");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false);
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
         grader.ReadReady();
 
         var init = grader.Init();
@@ -108,7 +108,7 @@ public sealed class NativeCdevTests
     public void Busy_region_fails_init_with_the_graders_error_and_adds_no_cdev()
     {
         var build = NativeTestSupport.BuildExample("c/cdev-class");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false) { RegisterResult = -16 };
+        using var grader = new FakeGrader(build.Driver!, sandbox: false) { RegisterResult = -16 };
         grader.ReadReady();
 
         Assert.That(grader.Init().Value, Is.EqualTo(-16));
@@ -122,7 +122,7 @@ public sealed class NativeCdevTests
         var build = Build("alloc", "ret = alloc_chrdev_region(&devt, 3, 1, \"my_rng_driver\");",
             "cd = cdev_alloc(); cd->ops = &fops; ret = cdev_add(cd, devt, 1); if (ret) return ret;",
             "cdev_del(cd); unregister_chrdev_region(devt, 1);");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false) { RegisterResult = 240 };
+        using var grader = new FakeGrader(build.Driver!, sandbox: false) { RegisterResult = 240 };
         grader.ReadReady();
 
         Assert.That(grader.Init().Value, Is.Zero);
@@ -145,7 +145,7 @@ public sealed class NativeCdevTests
         var build = Build("no-ioctl", "ret = register_chrdev_region(MKDEV(250, 0), 1, \"my_rng_driver\");",
             "static const struct file_operations empty = { .owner = THIS_MODULE }; static struct cdev c; cdev_init(&c, &empty); cdev_add(&c, MKDEV(250, 0), 1);",
             "");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false);
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
         grader.ReadReady();
 
         grader.Init();
@@ -158,7 +158,7 @@ public sealed class NativeCdevTests
     public void Register_chrdev_region_at_major_0_returns_0_not_the_major()
     {
         var build = Build("region-0", "ret = register_chrdev_region(MKDEV(0, 0), 1, \"x\"); printk(\"ret %d\\n\", ret);", "", "");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false) { RegisterResult = 254 };
+        using var grader = new FakeGrader(build.Driver!, sandbox: false) { RegisterResult = 254 };
         grader.ReadReady();
 
         Assert.That(grader.Init().Value, Is.Zero);
@@ -169,7 +169,7 @@ public sealed class NativeCdevTests
     public void Misc_example_registers_major_10_with_a_dynamic_minor_and_its_open_gets_the_miscdevice()
     {
         var build = NativeTestSupport.BuildExample("c/misc");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false);
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
         grader.ReadReady();
 
         Assert.That(grader.Init().Value, Is.Zero);
@@ -195,7 +195,7 @@ public sealed class NativeCdevTests
             "static struct miscdevice m = { .minor = MISC_DYNAMIC_MINOR, .name = \"my_rng_driver\", .fops = &fops };"
             + " ret = misc_register(&m); printk(\"%d %d %d\\n\", ret, m.minor, m.this_device != NULL && dev_get_drvdata(m.this_device) == &m);",
             "");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false);
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
         grader.ReadReady();
 
         grader.Init();
@@ -206,7 +206,7 @@ public sealed class NativeCdevTests
     public void Misc_register_refused_by_the_grader_returns_its_error()
     {
         var build = NativeTestSupport.BuildExample("c/misc");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false) { RegisterResult = -16 };
+        using var grader = new FakeGrader(build.Driver!, sandbox: false) { RegisterResult = -16 };
         grader.ReadReady();
 
         Assert.That(grader.Init().Value, Is.EqualTo(-16));
@@ -221,7 +221,7 @@ public sealed class NativeCdevTests
             + " struct device *d = device_create(k, NULL, MKDEV(250, 0), NULL, \"n%d\", 7); if (IS_ERR_OR_NULL(d)) return -98;"
             + " static struct cdev c; cdev_init(&c, &fops); cdev_add(&c, MKDEV(251, 0), 1);",
             "unregister_chrdev(251, \"\");");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false);
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
         grader.ReadReady();
 
         Assert.That(grader.Init().Value, Is.Zero);

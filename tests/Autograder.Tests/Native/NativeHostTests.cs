@@ -17,7 +17,7 @@ public sealed class NativeHostTests
     public void Reference_driver_runs_init_rand_seed_exit_through_the_grader()
     {
         var build = NativeTestSupport.BuildExample("c/reference");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false);
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
 
         Assert.That(grader.ReadReady(), Is.EqualTo((1u, "c")));
         Assert.That(grader.Begin().Status, Is.EqualTo(ResultStatus.Ok));
@@ -57,7 +57,7 @@ public sealed class NativeHostTests
     internal static string RunOnceInSandbox(string example)
     {
         var build = NativeTestSupport.BuildExample(example);
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         Assert.That(grader.Init().Value, Is.Zero);
@@ -82,7 +82,7 @@ public sealed class NativeHostTests
     public void Register_failure_path_unmaps_and_returns_ebusy()
     {
         var build = NativeTestSupport.BuildExample("c/reference");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: false) { RegisterResult = -16 };
+        using var grader = new FakeGrader(build.Driver!, sandbox: false) { RegisterResult = -16 };
 
         grader.ReadReady();
         Assert.That(grader.Init().Value, Is.EqualTo(-16));
@@ -94,7 +94,7 @@ public sealed class NativeHostTests
     public void Direct_user_dereference_is_reported_as_a_user_deref_oops()
     {
         var build = NativeTestSupport.BuildExample("c/direct-user-deref");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         grader.Init();
@@ -109,7 +109,7 @@ public sealed class NativeHostTests
     public void Direct_io_dereference_is_reported_as_an_io_deref_oops()
     {
         var build = NativeTestSupport.BuildExample("c/direct-io-deref");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         grader.Init();
@@ -123,7 +123,7 @@ public sealed class NativeHostTests
     public void Null_dereference_and_bug_on_are_oopses_of_their_kind()
     {
         var segfault = NativeTestSupport.BuildExample("hostile/c/segfault");
-        using (var grader = new FakeGrader(segfault.ExecutablePath!, sandbox: true))
+        using (var grader = new FakeGrader(segfault.Driver!, sandbox: true))
         {
             grader.ReadReady();
             grader.Init();
@@ -132,7 +132,7 @@ public sealed class NativeHostTests
         }
 
         var abort = NativeTestSupport.BuildExample("hostile/c/abort");
-        using (var grader = new FakeGrader(abort.ExecutablePath!, sandbox: true))
+        using (var grader = new FakeGrader(abort.Driver!, sandbox: true))
         {
             grader.ReadReady();
             grader.Init();
@@ -146,7 +146,7 @@ public sealed class NativeHostTests
     public void Stack_overflow_is_an_oops_not_a_silent_death()
     {
         var build = NativeTestSupport.BuildExample("hostile/c/stack-overflow");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         grader.Init();
@@ -160,7 +160,7 @@ public sealed class NativeHostTests
     public void Forbidden_system_calls_are_killed_by_seccomp(string example)
     {
         var build = NativeTestSupport.BuildExample(example);
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         var outcome = grader.Init();
@@ -173,7 +173,7 @@ public sealed class NativeHostTests
     public void Endless_loop_is_stopped_by_the_cpu_limit()
     {
         var build = NativeTestSupport.BuildExample("hostile/c/infinite-loop-init");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true, cpuSeconds: 1);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true, cpuSeconds: 1);
 
         grader.ReadReady();
         Assert.That(grader.Init().Eof, Is.True);
@@ -184,7 +184,7 @@ public sealed class NativeHostTests
     public void Pci_driver_is_probed_at_registration_and_removed_at_unregistration()
     {
         var build = NativeTestSupport.BuildExample("c/pci-driver");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         Assert.That(grader.Init().Value, Is.Zero);
@@ -209,7 +209,7 @@ public sealed class NativeHostTests
     public void Pci_get_device_driver_maps_the_bar_it_was_given()
     {
         var build = NativeTestSupport.BuildExample("c/pci-get-device");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         Assert.That(grader.Init().Value, Is.Zero);
@@ -221,7 +221,7 @@ public sealed class NativeHostTests
     public void Put_user_and_get_user_copy_exactly_the_pointee_size()
     {
         var build = NativeTestSupport.BuildExample("c/alt-correct");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         grader.Init();
@@ -241,7 +241,7 @@ public sealed class NativeHostTests
     public void Copy_8_bytes_sends_eight_bytes_to_the_user()
     {
         var build = NativeTestSupport.BuildExample("c/copy-8-bytes");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         grader.Init();
@@ -254,7 +254,7 @@ public sealed class NativeHostTests
     public void Host_exits_cleanly_when_the_grader_closes_the_channel()
     {
         var build = NativeTestSupport.BuildExample("c/reference");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         grader.Init();
@@ -271,7 +271,7 @@ public sealed class NativeHostTests
         }
 
         var build = NativeTestSupport.BuildExample("c/reference");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
         grader.ReadReady();
 
         var status = File.ReadAllLines($"/proc/{grader.Pid}/status");
@@ -291,7 +291,7 @@ public sealed class NativeHostTests
     public void Oops_reply_from_the_grader_ends_the_host_at_once()
     {
         var build = NativeTestSupport.BuildExample("c/reference");
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true) { OopsOn = Msg.MmioRead };
+        using var grader = new FakeGrader(build.Driver!, sandbox: true) { OopsOn = Msg.MmioRead };
 
         grader.ReadReady();
         grader.Init();
@@ -304,7 +304,7 @@ public sealed class NativeHostTests
     {
         var build = NativeTestSupport.Compiler.Compile("no-init", [("my-rng.c", "#include <linux/module.h>\nint x;\n")]);
         Assert.That(build.Success, Is.True);
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         Assert.That(grader.Raw(Msg.LoadAssembly).Status, Is.EqualTo(ResultStatus.HostError));
@@ -326,7 +326,7 @@ public sealed class NativeHostTests
             """;
         var build = NativeTestSupport.Compiler.Compile("old-style", [("my-rng.c", Driver)]);
         Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
-        using var grader = new FakeGrader(build.ExecutablePath!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
 
         grader.ReadReady();
         Assert.That(grader.Init().Value, Is.EqualTo(7));

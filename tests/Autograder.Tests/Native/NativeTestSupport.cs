@@ -67,16 +67,18 @@ internal sealed class FakeGrader : IDisposable
     private readonly FrameReader _reader = new();
     private readonly FrameWriter _writer = new();
 
-    public FakeGrader(string executable, bool sandbox, int cpuSeconds = 5)
+    public FakeGrader(CDriver driver, bool sandbox, int cpuSeconds = 5)
     {
         _toHost = new AnonymousPipeServerStream(PipeDirection.Out, HandleInheritability.Inheritable);
         _fromHost = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
-        var info = new ProcessStartInfo(executable)
+        var info = new ProcessStartInfo(driver.Host)
         {
             UseShellExecute = false,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        info.ArgumentList.Add("--driver");
+        info.ArgumentList.Add(driver.Object);
         info.ArgumentList.Add("--in-fd");
         info.ArgumentList.Add(_toHost.GetClientHandleAsString());
         info.ArgumentList.Add("--out-fd");
