@@ -1,13 +1,17 @@
 using Autograder.Compile;
 using Autograder.Exercise;
+using Autograder.Load;
 using Autograder.Protocol;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Autograder.Benchmarks;
 
 /// <summary>The device emulator and the grader's side of kernel calls (what every driver call costs us).</summary>
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[Config(typeof(InProcess.Throughput))]
 [MemoryDiagnoser]
 public class KernelModelBenchmarks
 {
@@ -44,14 +48,16 @@ public class KernelModelBenchmarks
     }
 }
 
-/// <summary>The compilers: Roslyn warm (in memory, with the allowlist), gcc compile + nm + link into a host.</summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 8)]
+/// <summary>The compilers: Roslyn warm (in memory, with the allowlist); gcc -c, then the object loaded by a
+/// sandboxed C fork server and one instance forked and initialised (what a C submission costs before its checks).</summary>
+[Config(typeof(InProcess.Monitoring))]
 public class CompileBenchmarks
 {
     private (string Path, string Text)[] _csharp = [];
     private (string Path, string Text)[] _c = [];
     private CSharpCompiler _roslyn = null!;
     private CCompiler? _gcc;
+    private readonly HostLauncher _launcher = new(AppContext.BaseDirectory, NativeToolchain.Shared.Toolchain?.LaunchPath, new HostLimits());
 
     [GlobalSetup]
     public void Setup()
@@ -65,13 +71,17 @@ public class CompileBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _gcc?.Dispose();
+    public void Cleanup()
+    {
+        _gcc?.Dispose();
+        _launcher.Dispose();
+    }
 
     [Benchmark]
     public bool RoslynWarmCompile() => _roslyn.Compile(_csharp).Success;
 
     [Benchmark]
-    public bool GccCompileAndLink()
+    public bool GccCompileAndLoad()
     {
         if (_gcc is null)
         {
@@ -79,7 +89,30 @@ public class CompileBenchmarks
         }
 
         var build = _gcc.Compile("bench", _c);
-        CCompiler.Delete(build);
-        return build.Success;
+        try
+        {
+            using var host = new CDriverHost(build.Driver!, _launcher);
+            using var instance = host.Start(new SimKernel(new KernelOptions()), new CheckBudget(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20)), out var begin);
+            return begin.Returned && instance.Init().Returned;
+        }
+        finally
+        {
+            CCompiler.Delete(build);
+        }
+    }
+}
+
+/// <summary>Short in-process jobs: they measure this build (ReadyToRun in Release, as the grader runs), and
+/// BenchmarkDotNet's generated child project could not restore our runtime-specific build anyway.</summary>
+internal static class InProcess
+{
+    public sealed class Throughput : ManualConfig
+    {
+        public Throughput() => AddJob(Job.Default.WithStrategy(RunStrategy.Throughput).WithWarmupCount(3).WithIterationCount(5).WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
+    public sealed class Monitoring : ManualConfig
+    {
+        public Monitoring() => AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithWarmupCount(2).WithIterationCount(8).WithToolchain(InProcessEmitToolchain.Instance));
     }
 }
