@@ -1,6 +1,8 @@
+using Autograder.Check;
 using Autograder.Compile;
 using Autograder.Exercise;
 using Autograder.Load;
+using Autograder.Pipeline;
 using Autograder.Protocol;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -115,4 +117,49 @@ internal static class InProcess
     {
         public Monitoring() => AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithWarmupCount(2).WithIterationCount(8).WithToolchain(InProcessEmitToolchain.Instance));
     }
+}
+
+/// <summary>One check end to end: the default rubric's determinism check (the busiest: 108 ioctls on one
+/// instance) against the reference C and C# drivers, each in a host kept across iterations as a submission's is.</summary>
+[Config(typeof(InProcess.Monitoring))]
+public class OneCheckBenchmarks
+{
+    private readonly HostLauncher _launcher = new(AppContext.BaseDirectory, NativeToolchain.Shared.Toolchain?.LaunchPath, new HostLimits());
+    private CCompiler? _gcc;
+    private IDriverHost? _c;
+    private IDriverHost _csharp = null!;
+    private ICheck _check = null!;
+    private RubricCheck _entry = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var examples = ClassBenchmark.FindExamples();
+        var (rubric, checks) = Grader.LoadRubric(null);
+        _entry = rubric.Checks.Single(c => c.Id == "determinism");
+        _check = checks[_entry.Id];
+        var assembly = new CSharpCompiler().Compile([("MyRng.cs", File.ReadAllText(Path.Combine(examples, "csharp", "reference", "MyRng.cs")))]).Assembly!;
+        _csharp = new CSharpDriverHost(assembly, _launcher);
+        _gcc = NativeToolchain.Shared.Toolchain is null ? null : new CCompiler();
+        var build = _gcc?.Compile("bench", [("my-rng.c", File.ReadAllText(Path.Combine(examples, "c", "reference", "my-rng.c")))]);
+        _c = build?.Driver is { } driver ? new CDriverHost(driver, _launcher) : null;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _c?.Dispose();
+        _csharp.Dispose();
+        _gcc?.Dispose();
+        _launcher.Dispose();
+    }
+
+    [Benchmark]
+    public string DeterminismC() => _c is null ? "" : Run(_c);
+
+    [Benchmark]
+    public string DeterminismCSharp() => Run(_csharp);
+
+    private string Run(IDriverHost host) =>
+        CheckRunner.Run(_check, _entry, host, new SubmissionView("bench", "c", [], []), new Random(1)).Status;
 }
