@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
 using Autograder.Model;
+using Autograder.Pipeline;
 using Autograder.Report;
 
 namespace Autograder.Tests.Report;
@@ -236,6 +237,38 @@ public sealed class ReportTests
         var again = Reports.ReadResults(path);
         var original = ReportFixture.Run();
         Assert.That(JsonSerializer.Serialize(again, ResultsJson.Options), Is.EqualTo(JsonSerializer.Serialize(original, ResultsJson.Options)));
+    }
+
+    [Test]
+    public void Exports_streamed_from_a_spool_are_byte_for_byte_those_of_the_run_in_memory()
+    {
+        var run = Reports.ApplyOverrides(ReportFixture.Run(), ReportFixture.Data("overrides.csv"));
+        var options = new ReportOptions { RosterPath = ReportFixture.Data("roster.csv"), LmsCsv = true, Now = ReportFixture.BeforeDue };
+        var inMemory = NewDir();
+        var streamed = NewDir();
+        var memoryNotes = Reports.Write(run, inMemory, options);
+
+        var spool = new ResultSpool(NewDir());
+        foreach (var s in run.Submissions.Reverse())
+        {
+            spool.Append(s); // finished in another order than the exports' id order
+        }
+
+        IReadOnlyList<string> streamedNotes;
+        using (var spooled = new SpooledRun(run with { Submissions = [] }, spool))
+        {
+            streamedNotes = Reports.Write(spooled, streamed, options);
+        }
+
+        var files = Directory.GetFiles(inMemory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(inMemory, f)).Order().ToList();
+        Assert.That(files, Has.Count.GreaterThan(10));
+        Assert.That(Directory.GetFiles(streamed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(streamed, f)).Order(), Is.EqualTo(files));
+        foreach (var file in files)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(streamed, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(inMemory, file))), file);
+        }
+
+        Assert.That(streamedNotes, Is.EqualTo(memoryNotes));
     }
 
     [Test]
