@@ -4,12 +4,14 @@ using System.Text.Json;
 using Autograder.Compile;
 using Autograder.Model;
 using Autograder.Pipeline;
+using Autograder.Report;
 using Autograder.Submissions;
 
 namespace Autograder.Benchmarks;
 
 /// <summary>
-/// Grades a generated class through the real pipeline (<see cref="Grader.RunAsync"/>, default rubric),
+/// Grades a generated class through the real pipeline and writes every report, as the CLI's grade does
+/// (<see cref="Grader.RunSpooledAsync"/>, default rubric, then <see cref="Reports.Write(IRunResults, string, ReportOptions)"/>),
 /// measures the bare compile of the same sources on the same number of cores, then regrades with the
 /// result cache after a few "late" submissions changed.
 /// </summary>
@@ -35,14 +37,13 @@ internal static class ClassBenchmark
         var process = Stopwatch.StartNew();
         var submissionsDir = Path.Combine(settings.OutDir, "submissions");
         var cacheRoot = Path.Combine(settings.OutDir, "cache");
-        if (Directory.Exists(submissionsDir))
+        var reportsDir = Path.Combine(settings.OutDir, "reports");
+        foreach (var dir in new[] { submissionsDir, cacheRoot, reportsDir })
         {
-            Directory.Delete(submissionsDir, recursive: true);
-        }
-
-        if (Directory.Exists(cacheRoot))
-        {
-            Directory.Delete(cacheRoot, recursive: true);
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
 
         var templates = Generator.LoadTemplates(settings.Examples);
@@ -56,17 +57,27 @@ internal static class ClassBenchmark
         var csharp = submissions.Count(s => s.Language == Language.CSharp);
         Console.WriteLine($"{submissions.Count} submissions ({csharp} C#, {submissions.Count - csharp} C) from {templates.Count} examples, {settings.Jobs} jobs, {Environment.ProcessorCount} cores");
 
-        // 1. The real pipeline, cold (Roslyn not yet loaded in this process). The cache is on, as the CLI's
-        //    default, but empty: nothing is reused; it is filled for step 3.
+        // 1. The real pipeline, cold (Roslyn not yet loaded in this process), then every report, as grade
+        //    does: results spool to disk as they come and the exports stream them. The cache is on, as the
+        //    CLI's default, but empty: nothing is reused; it is filled for step 3.
         var observer = new Observer(submissions.Count);
         var options = new GradeOptions { Jobs = settings.Jobs, UseCache = true, CacheRoot = cacheRoot };
         var clock = Stopwatch.StartNew();
         observer.Start(clock);
-        var run = await Grader.RunAsync(submissions, options, observer, CancellationToken.None);
-        var wall = clock.Elapsed.TotalSeconds;
+        IReadOnlyList<SubmissionSummary> graded;
+        double wall, reportsWall;
+        using (var run = await Grader.RunSpooledAsync(submissions, options, observer, reportsDir, CancellationToken.None))
+        {
+            wall = clock.Elapsed.TotalSeconds;
+            var reportsClock = Stopwatch.StartNew();
+            Reports.Write(run, reportsDir, new ReportOptions());
+            reportsWall = reportsClock.Elapsed.TotalSeconds;
+            graded = run.Summaries;
+        }
+
         var rssEnd = RssMb();
         var heapEnd = Math.Round(GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0), 1);
-        var faults = run.Submissions.Count(s => s.GraderFault || s.Outcome == Outcomes.HarnessError);
+        var faults = graded.Count(s => s.GraderFault || s.Outcome == Outcomes.HarnessError);
 
         // 2. The bare compile of the same sources on as many cores (Roslyn is warm now: the pipeline used it).
         var bare = BareCompile(submissions, settings.Jobs);
@@ -80,14 +91,15 @@ internal static class ClassBenchmark
 
         var again = SubmissionFinder.Find(submissionsDir);
         var rerunClock = Stopwatch.StartNew();
-        var rerun = await Grader.RunAsync(again, options, new Observer(again.Count), CancellationToken.None);
+        using var rerun = await Grader.RunSpooledAsync(again, options, new Observer(again.Count), reportsDir, CancellationToken.None);
         var rerunWall = rerunClock.Elapsed.TotalSeconds;
-        var sameGrades = rerun.Submissions.Zip(run.Submissions).Count(p => p.First.Score == p.Second.Score);
+        var sameGrades = rerun.Summaries.Zip(graded).Count(p => p.First.Id == p.Second.Id && p.First.Score == p.Second.Score);
 
         var summary = new Summary
         {
             Submissions = submissions.Count,
             WallS = Round(wall),
+            ReportsS = Round(reportsWall),
             ThroughputPerS = Round(submissions.Count / wall),
             RatioVsBareCompile = Round(wall / bare.Total.TotalSeconds),
             FirstResultMs = Math.Round(observer.FirstResult.TotalMilliseconds),
@@ -105,14 +117,13 @@ internal static class ClassBenchmark
             CachedRerunS = Round(rerunWall),
             CachedRerunChanged = late,
             CachedRerunSameScore = sameGrades,
-            MeanGradeMs = Round(run.Submissions.Average(s => s.DurationMs)),
-            MeanGradeCSharpMs = Round(run.Submissions.Where(s => s.Language == "csharp").Select(s => (double)s.DurationMs).DefaultIfEmpty().Average()),
-            MeanGradeCMs = Round(run.Submissions.Where(s => s.Language == "c").Select(s => (double)s.DurationMs).DefaultIfEmpty().Average()),
+            MeanGradeMs = Round(graded.Average(s => s.DurationMs)),
+            MeanGradeCSharpMs = Round(graded.Where(s => s.Language == "csharp").Select(s => (double)s.DurationMs).DefaultIfEmpty().Average()),
+            MeanGradeCMs = Round(graded.Where(s => s.Language == "c").Select(s => (double)s.DurationMs).DefaultIfEmpty().Average()),
             ProcessS = Round(process.Elapsed.TotalSeconds),
         };
 
         File.WriteAllText(Path.Combine(settings.OutDir, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-        File.WriteAllText(Path.Combine(settings.OutDir, "results.json"), JsonSerializer.Serialize(run, ResultsJson.Options));
         Print(summary);
         return faults == 0 ? 0 : 4;
     }
@@ -126,6 +137,7 @@ internal static class ClassBenchmark
             ("submissions (C# / C)", $"{s.Submissions} ({s.CSharpSubmissions} / {s.CSubmissions})"),
             ("cores / jobs", $"{s.Cores} / {s.Jobs}"),
             ("wall (grade)", $"{s.WallS:0.00} s"),
+            ("reports (all formats)", $"{s.ReportsS:0.00} s"),
             ("throughput", $"{s.ThroughputPerS:0.0} /s"),
             ("bare compile (C# + C)", $"{s.BareCompileS:0.00} s ({s.BareCompileCSharpS:0.00} + {s.BareCompileCS:0.00})"),
             ("ratio vs bare compile", $"{s.RatioVsBareCompile:0.00}"),
@@ -239,7 +251,8 @@ internal static class ClassBenchmark
 
             if (_clock is not null && (done % Math.Max(1, total / 10) == 0 || done == total))
             {
-                Console.WriteLine($"  {done,6}/{total} graded after {_clock.Elapsed.TotalSeconds,7:0.00} s");
+                // RSS as the class goes: it should level off, whatever the class size.
+                Console.WriteLine($"  {done,6}/{total} graded after {_clock.Elapsed.TotalSeconds,7:0.00} s, RSS {RssMb(),4:0} MB");
             }
         }
 
@@ -250,13 +263,15 @@ internal static class ClassBenchmark
     {
         public int Submissions { get; init; }
         public double WallS { get; init; }
+        /// <summary>Writing every report from the spool, after grading.</summary>
+        public double ReportsS { get; init; }
         public double ThroughputPerS { get; init; }
         public double RatioVsBareCompile { get; init; }
         public double FirstResultMs { get; init; }
         [System.Text.Json.Serialization.JsonPropertyName("rss_mb_after_10pct")]
         public double RssMbAfter10pct { get; init; }
         public double RssMbAtEnd { get; init; }
-        /// <summary>Live managed heap after a full collection at the end: what the run really holds (all results).</summary>
+        /// <summary>Live managed heap after a full collection, once the reports are written.</summary>
         public double ManagedHeapMbAtEnd { get; init; }
         public int Cores { get; init; }
         public int Jobs { get; init; }

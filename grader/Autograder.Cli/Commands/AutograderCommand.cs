@@ -28,7 +28,7 @@ internal abstract class AutograderCommand<TSettings>(CliConsoles consoles) : Asy
 
     /// <summary>Writes the run's exports where the settings say, then the summary table, the notes and
     /// where the reports are: what grade, merge and report end with.</summary>
-    protected void WriteReports(GradingRun run, OutputSettings settings, IEnumerable<string> warnings)
+    protected void WriteReports(IRunResults run, OutputSettings settings, IEnumerable<string> warnings)
     {
         var outDir = settings.OutDirectory;
         Directory.CreateDirectory(outDir);

@@ -56,7 +56,7 @@ internal sealed class CheckCommand(CliConsoles consoles) : AutograderCommand<Che
     }
 
     internal static int Verdict(SubmissionResult result) =>
-        GradeCommand.IsGraderFault(result) ? ExitCodes.GraderFault
+        GradeCommand.IsGraderFault(SubmissionSummary.Of(result)) ? ExitCodes.GraderFault
         : result.Outcome != Outcomes.Graded || CheckReport.VisibleChecks(result).Any(CheckReport.IsNotPassing) ? ExitCodes.CheckFailed
         : ExitCodes.Ok;
 

@@ -35,23 +35,24 @@ internal sealed class GradeCommand(CliConsoles consoles) : AutograderCommand<Gra
             RandomSeed = settings.Seed,
             UseCache = !settings.NoCache,
         };
-        var run = await ProgressDisplay.RunAsync(Consoles, submissions.Count,
-            observer => Grader.RunAsync(submissions, options, observer, cancellationToken));
+        // Results are spooled next to the reports as they come and exported one at a time (issue 8).
+        using var run = await ProgressDisplay.RunAsync(Consoles, submissions.Count,
+            observer => Grader.RunSpooledAsync(submissions, options, observer, settings.OutDirectory, cancellationToken));
 
-        WriteReports(run, settings, run.Warnings);
+        WriteReports(run, settings, run.Run.Warnings);
 
-        return Verdict(run, settings.FailUnder, interrupted: cancellationToken.IsCancellationRequested || !run.Complete, Consoles.Out);
+        return Verdict(run, settings.FailUnder, interrupted: cancellationToken.IsCancellationRequested || !run.Run.Complete, Consoles.Out);
     }
 
     /// <summary>The exit code of a finished (or interrupted) run; most urgent first.</summary>
-    internal static int Verdict(GradingRun run, decimal? failUnder, bool interrupted, IAnsiConsole console)
+    internal static int Verdict(IRunResults run, decimal? failUnder, bool interrupted, IAnsiConsole console)
     {
         if (interrupted)
         {
             console.MarkupLine("[yellow]interrupted: the partial results were written and marked incomplete[/]");
             return ExitCodes.Interrupted;
         }
-        var faulty = run.Submissions.Where(IsGraderFault).Select(r => r.Id).ToList();
+        var faulty = run.Summaries.Where(IsGraderFault).Select(r => r.Id).ToList();
         if (faulty.Count > 0)
         {
             console.MarkupLine($"[red]grader fault[/] in {Markup.Escape(string.Join(", ", faulty))}: these need the operator's attention, not the student's");
@@ -59,7 +60,7 @@ internal sealed class GradeCommand(CliConsoles consoles) : AutograderCommand<Gra
         }
         if (failUnder is { } threshold)
         {
-            var below = run.Submissions.Where(r => BelowThreshold(r, threshold)).Select(r => r.Id).ToList();
+            var below = run.Summaries.Where(r => BelowThreshold(r, threshold)).Select(r => r.Id).ToList();
             if (below.Count > 0)
             {
                 console.MarkupLine($"[red]below {Format.Number(threshold)}%:[/] {Markup.Escape(string.Join(", ", below))}");
@@ -69,13 +70,13 @@ internal sealed class GradeCommand(CliConsoles consoles) : AutograderCommand<Gra
         return ExitCodes.Ok;
     }
 
-    internal static bool IsGraderFault(SubmissionResult result) =>
+    internal static bool IsGraderFault(SubmissionSummary result) =>
         result.GraderFault || result.Outcome == Outcomes.HarnessError
         || result.Checks.Any(c => c.Fault == Faults.Grader);
 
     /// <summary>Every submission counts, compile errors and invalid hand-ins included (they score 0), except
     /// harness errors: those are the grader's fault and already exit 4.</summary>
-    internal static bool BelowThreshold(SubmissionResult result, decimal percent)
+    internal static bool BelowThreshold(SubmissionSummary result, decimal percent)
     {
         if (IsGraderFault(result))
         {

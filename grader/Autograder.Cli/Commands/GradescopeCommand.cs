@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Autograder.Model;
 using Autograder.Pipeline;
 using Autograder.Report;
 using Spectre.Console;
@@ -60,6 +61,6 @@ internal sealed class GradescopeCommand(CliConsoles consoles) : AutograderComman
         }
         Reports.WriteGradescope(run.Submissions.Single(), Path.GetFullPath(settings.Results));
         Consoles.Out.MarkupLine($"wrote {Markup.Escape(settings.Results)}");
-        return GradeCommand.IsGraderFault(run.Submissions[0]) ? ExitCodes.GraderFault : ExitCodes.Ok;
+        return GradeCommand.IsGraderFault(SubmissionSummary.Of(run.Submissions[0])) ? ExitCodes.GraderFault : ExitCodes.Ok;
     }
 }

@@ -36,7 +36,7 @@ internal sealed class MergeCommand(CliConsoles consoles) : AutograderCommand<Mer
     {
         var runs = settings.Results.Select(path => (path, Reports.ReadResults(path))).ToList();
         var merged = RunMerger.Merge(runs);
-        WriteReports(merged, settings, merged.Warnings);
+        WriteReports(RunResults.InMemory(merged), settings, merged.Warnings);
         if (!merged.Complete)
         {
             Consoles.Out.MarkupLine("[yellow]note:[/] at least one shard was interrupted: the merged run is marked incomplete");

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Autograder.Model;
 using Autograder.Report;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -38,7 +39,7 @@ internal sealed class ReportCommand(CliConsoles consoles) : AutograderCommand<Re
         {
             run = Reports.ApplyOverrides(run, settings.Overrides);
         }
-        WriteReports(run, settings, []);
+        WriteReports(RunResults.InMemory(run), settings, []);
         return Task.FromResult(ExitCodes.Ok);
     }
 }

@@ -10,6 +10,8 @@ internal static class Format
 
     public static string Score(SubmissionResult result) => $"{Number(result.Score)}/{Number(result.MaxScore)}";
 
+    public static string Score(SubmissionSummary result) => $"{Number(result.Score)}/{Number(result.MaxScore)}";
+
     public static string Seconds(long milliseconds) =>
         (milliseconds / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) + " s";
 
@@ -19,6 +21,9 @@ internal static class Format
 
     /// <summary>A submission "fails" for the progress counter when it lost points or was not graded.</summary>
     public static bool IsFailure(SubmissionResult result) =>
+        result.Outcome != Outcomes.Graded || result.Score < result.MaxScore;
+
+    public static bool IsFailure(SubmissionSummary result) =>
         result.Outcome != Outcomes.Graded || result.Score < result.MaxScore;
 
     /// <summary>Student text (printk lines, feedback quoting them) with control characters shown as \xNN, so
@@ -44,6 +49,6 @@ internal static class Format
         return sb.ToString();
     }
 
-    public static IEnumerable<CheckResult> FailedChecks(SubmissionResult result) =>
+    public static IEnumerable<CheckSummary> FailedChecks(SubmissionSummary result) =>
         result.Checks.Where(c => c.Status is CheckStatuses.Failed or CheckStatuses.Error);
 }

@@ -8,7 +8,7 @@ namespace Autograder.Cli.Output;
 /// <summary>Shows a batch's progress: a live bar on a terminal, one plain line per submission otherwise.</summary>
 internal static class ProgressDisplay
 {
-    public static async Task<GradingRun> RunAsync(CliConsoles consoles, int total, Func<IGradeObserver, Task<GradingRun>> grade)
+    public static async Task<TRun> RunAsync<TRun>(CliConsoles consoles, int total, Func<IGradeObserver, Task<TRun>> grade)
     {
         if (!consoles.Live)
         {

@@ -6,7 +6,7 @@ namespace Autograder.Cli.Output;
 /// <summary>The end-of-run table and the pointers to the written reports.</summary>
 internal static class Summary
 {
-    public static void Render(IAnsiConsole console, GradingRun run)
+    public static void Render(IAnsiConsole console, IRunResults run)
     {
         var table = new Table().RoundedBorder()
             .AddColumn("id")
@@ -14,7 +14,7 @@ internal static class Summary
             .AddColumn(new TableColumn("score").RightAligned())
             .AddColumn("outcome")
             .AddColumn("failed checks");
-        foreach (var result in run.Submissions)
+        foreach (var result in run.Summaries)
         {
             var colour = result.GraderFault ? "magenta"
                 : result.Outcome != Outcomes.Graded || result.Score <= 0 ? "red"
@@ -27,9 +27,9 @@ internal static class Summary
                 new Text(result.GraderFault ? result.Outcome + " (grader fault)" : result.Outcome),
                 new Text(failed));
         }
-        var graded = run.Submissions.Count;
-        var full = run.Submissions.Count(r => !Format.IsFailure(r));
-        table.Caption($"{graded} submission(s), {full} with full marks{(run.Complete ? "" : ", INCOMPLETE run")}");
+        var graded = run.Summaries.Count;
+        var full = run.Summaries.Count(r => !Format.IsFailure(r));
+        table.Caption($"{graded} submission(s), {full} with full marks{(run.Run.Complete ? "" : ", INCOMPLETE run")}");
         console.Write(table);
     }
 

@@ -58,6 +58,54 @@ public sealed record SubmissionResult
     public Override? TotalOverride { get; init; }
 }
 
+/// <summary>
+/// What class-wide views need of one submission: the CLI's table and exit code, the class overview, the
+/// gradebook, JUnit's totals. A few hundred bytes where the full result holds sources and traces, so a run
+/// keeps one per submission in memory while the full results stream through the exporters one at a time.
+/// Not part of results.json.
+/// </summary>
+public sealed record SubmissionSummary
+{
+    public required string Id { get; init; }
+    public required string Language { get; init; }
+    public decimal Score { get; init; }
+    public decimal MaxScore { get; init; }
+    public required string Outcome { get; init; }
+    public bool GraderFault { get; init; }
+    public long DurationMs { get; init; }
+    public StudentInfo? Student { get; init; }
+    public Override? TotalOverride { get; init; }
+    public IReadOnlyList<CheckSummary> Checks { get; init; } = [];
+
+    public static SubmissionSummary Of(SubmissionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new SubmissionSummary
+        {
+            Id = result.Id,
+            Language = result.Language,
+            Score = result.Score,
+            MaxScore = result.MaxScore,
+            Outcome = result.Outcome,
+            GraderFault = result.GraderFault,
+            DurationMs = result.DurationMs,
+            Student = result.Student,
+            TotalOverride = result.TotalOverride,
+            Checks = [.. result.Checks.Select(CheckSummary.Of)],
+        };
+    }
+}
+
+/// <summary>One check of a <see cref="SubmissionSummary"/>: its verdict without feedback, cases or trace.</summary>
+public sealed record CheckSummary(string Id, string Title, string Status, string? Fault, decimal Points, decimal MaxPoints, Override? Override)
+{
+    public static CheckSummary Of(CheckResult check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return new CheckSummary(check.Id, check.Title, check.Status, check.Fault, check.Points, check.MaxPoints, check.Override);
+    }
+}
+
 public static class Outcomes
 {
     public const string Graded = "graded";

@@ -70,12 +70,52 @@ public static class Grader
     }
 
     /// <summary>
-    /// Grades the submissions. Cancellation stops starting new work, kills running workers and returns
-    /// the partial run with Complete = false. Throws <see cref="OperatorException"/> for a bad rubric.
+    /// Grades the submissions and keeps every result in the returned run: for one submission or a few
+    /// (check, gradescope, tests). A class goes through <see cref="RunSpooledAsync"/>. Cancellation stops
+    /// starting new work, kills running workers and returns the partial run with Complete = false. Throws
+    /// <see cref="OperatorException"/> for a bad rubric.
     /// </summary>
-    public static Task<GradingRun> RunAsync(IReadOnlyList<Submission> submissions, GradeOptions options, IGradeObserver observer, CancellationToken cancellationToken)
+    public static async Task<GradingRun> RunAsync(IReadOnlyList<Submission> submissions, GradeOptions options, IGradeObserver observer, CancellationToken cancellationToken)
     {
-        var (rubric, checks) = LoadRubric(options.RubricPath);
+        var rubric = LoadRubric(options.RubricPath);
+        var results = new SubmissionResult?[submissions.Count];
+        var run = await GradeAsync(submissions, options, rubric, observer, (i, result) => results[i] = result, cancellationToken);
+        return run with { Submissions = [.. results.OfType<SubmissionResult>()] };
+    }
+
+    /// <summary>
+    /// Grades a class with memory that does not grow with its size: each result goes to a
+    /// <see cref="ResultSpool"/> file in <paramref name="spoolDirectory"/> as soon as it is produced, and only
+    /// its summary stays in memory. Dispose the returned run to delete the spool. Cancellation and errors as
+    /// <see cref="RunAsync"/>; on an exception the spool is deleted before it propagates.
+    /// </summary>
+    public static async Task<SpooledRun> RunSpooledAsync(IReadOnlyList<Submission> submissions, GradeOptions options, IGradeObserver observer, string spoolDirectory, CancellationToken cancellationToken)
+    {
+        var rubric = LoadRubric(options.RubricPath); // a bad rubric leaves no trace, not even the spool's folder
+        var spool = new ResultSpool(spoolDirectory);
+        try
+        {
+            var run = await GradeAsync(submissions, options, rubric, observer, (_, result) => spool.Append(result), cancellationToken);
+            return new SpooledRun(run, spool);
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Grades in parallel and hands each result to <paramref name="keep"/> (with its submission's
+    /// index; called from worker threads) before the observer sees it. Returns the run without submissions.</summary>
+    private static Task<GradingRun> GradeAsync(
+        IReadOnlyList<Submission> submissions,
+        GradeOptions options,
+        (Rubric Rubric, IReadOnlyDictionary<string, ICheck> Checks) loaded,
+        IGradeObserver observer,
+        Action<int, SubmissionResult> keep,
+        CancellationToken cancellationToken)
+    {
+        var (rubric, checks) = loaded;
         var seed = options.RandomSeed ?? Random.Shared.Next();
         var started = DateTimeOffset.UtcNow;
         return Task.Run(() =>
@@ -84,7 +124,6 @@ public static class Grader
             var grader = new SubmissionGrader(rubric, checks, environment.Builder, environment.Launcher, options, seed);
             // Incremental regrading (issue 8): unchanged submissions get their stored result back.
             var cache = options.UseCache ? new ResultCache(options.CacheRoot ?? ResultCache.DefaultRoot, rubric, grader.Selected.Select(c => c.Id), options.RandomSeed) : null;
-            var results = new SubmissionResult?[submissions.Count];
             observer.OnStart(submissions.Count);
             var complete = true;
             try
@@ -94,7 +133,7 @@ public static class Grader
                     var result = cache is null
                         ? grader.Grade(submissions[i], cancellationToken)
                         : cache.GetOrGrade(submissions[i], s => grader.Grade(s, cancellationToken), cancellationToken);
-                    results[i] = result;
+                    keep(i, result);
                     observer.OnResult(result);
                 });
             }
@@ -115,7 +154,6 @@ public static class Grader
                 StartedAt = started,
                 Visibility = options.Visibility,
                 DueDate = rubric.Due,
-                Submissions = [.. results.OfType<SubmissionResult>()],
                 Warnings = environment.Warnings,
             };
         }, CancellationToken.None);

@@ -4,12 +4,15 @@ using CsvHelper;
 namespace Autograder.Report;
 
 /// <summary>&lt;out&gt;/grades.csv (one row per submission, one column per check) and, on request,
-/// &lt;out&gt;/grades-lms.csv in the gradebook import layout of Canvas (which Moodle's CSV import maps too).</summary>
-internal sealed class CsvGradesExporter : IReportExporter
+/// &lt;out&gt;/grades-lms.csv in the gradebook import layout of Canvas (which Moodle's CSV import maps too).
+/// Built from the summaries alone (a row is a few hundred bytes), at the end of the pass.</summary>
+internal sealed class CsvGradesExporter(ReportContext context) : IReportExporter
 {
-    public string Format => "csv";
+    public void Add(SubmissionResult submission)
+    {
+    }
 
-    public void Write(ReportContext context)
+    public void End()
     {
         var checkIds = context.CheckColumns.Select(c => c.Id).ToList();
         var rows = context.Submissions.Select(s => GradeRow.From(s)).ToList();
@@ -25,6 +28,10 @@ internal sealed class CsvGradesExporter : IReportExporter
                 s.Score)).ToList();
             WriteCsv(Path.Combine(context.OutDir, "grades-lms.csv"), new LmsRowMap(context.Run.Rubric), lms);
         }
+    }
+
+    public void Dispose()
+    {
     }
 
     private static void WriteCsv<T>(string path, CsvRecordWriter<T> recordWriter, IEnumerable<T> rows)
@@ -47,10 +54,10 @@ internal sealed record GradeRow(
     decimal Score,
     decimal MaxScore,
     string Outcome,
-    IReadOnlyDictionary<string, CheckResult> Checks,
+    IReadOnlyDictionary<string, CheckSummary> Checks,
     string Overrides)
 {
-    public static GradeRow From(SubmissionResult s)
+    public static GradeRow From(SubmissionSummary s)
     {
         var overrides = s.Checks
             .Where(c => c.Override is not null)

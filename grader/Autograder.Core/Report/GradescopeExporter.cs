@@ -6,7 +6,7 @@ using Autograder.Model;
 namespace Autograder.Report;
 
 /// <summary>&lt;out&gt;/gradescope/&lt;id&gt;/results.json: Gradescope's autograder result format.</summary>
-internal sealed class GradescopeExporter : IReportExporter
+internal sealed class GradescopeExporter(ReportContext context) : IReportExporter
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -16,14 +16,15 @@ internal sealed class GradescopeExporter : IReportExporter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public string Format => "gradescope";
+    public void Add(SubmissionResult submission) =>
+        WriteOne(submission, Path.Combine(context.OutDir, "gradescope", ReportText.FileName(submission.Id), "results.json"));
 
-    public void Write(ReportContext context)
+    public void End()
     {
-        foreach (var s in context.Submissions)
-        {
-            WriteOne(s, Path.Combine(context.OutDir, "gradescope", ReportText.FileName(s.Id), "results.json"));
-        }
+    }
+
+    public void Dispose()
+    {
     }
 
     public static void WriteOne(SubmissionResult s, string path) =>

@@ -125,13 +125,13 @@ internal sealed record SourceView(string Path, bool Truncated, IReadOnlyList<Lin
 [TemplateModel]
 internal sealed record LineView(int Number, string Anchor, string Text, bool Highlight, string Severity, IReadOnlyList<string> Notes);
 
-/// <summary>Builds the page views from the run. Reads the run only; visibility is decided here, not in templates,
-/// so a student page never even receives the data it must not show.</summary>
+/// <summary>Builds the page views: the overview from the summaries, a submission's pages from its full result.
+/// Reads only; visibility is decided here, not in templates, so a student page never even receives the data it
+/// must not show.</summary>
 internal static class HtmlViews
 {
     public static OverviewView Overview(ReportContext context, string css)
     {
-        var run = context.Run;
         var columns = context.CheckColumns;
         var rows = context.Submissions.Select(s => Row(s, columns)).ToList();
         var percents = context.Submissions
@@ -140,7 +140,7 @@ internal static class HtmlViews
 
         return new OverviewView(
             css,
-            RunInfo(run),
+            RunInfo(context),
             [.. columns.Select(c => new ColumnView(c.Id, c.Title, ReportText.Points(c.MaxPoints)))],
             rows,
             [.. context.Submissions.Select(s => s.Outcome).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
@@ -159,7 +159,7 @@ internal static class HtmlViews
             css,
             studentView,
             studentView ? "" : "../index.html",
-            RunInfo(context.Run),
+            RunInfo(context),
             s.Id,
             s.Student?.Name ?? "",
             studentView ? "" : s.Student?.Email ?? "",
@@ -187,19 +187,19 @@ internal static class HtmlViews
             checks.Count(c => c.Concealed));
     }
 
-    private static RunView RunInfo(GradingRun run) => new(
-        run.Rubric,
-        run.GraderVersion,
-        ReportText.Date(run.StartedAt),
-        ReportText.Date(run.DueDate),
-        ReportText.Points(run.MaxScore),
-        run.Complete,
-        run.Shard ?? "",
-        run.RandomSeed?.ToString(CultureInfo.InvariantCulture) ?? "",
-        run.Submissions.Count,
-        run.Warnings);
+    private static RunView RunInfo(ReportContext context) => new(
+        context.Run.Rubric,
+        context.Run.GraderVersion,
+        ReportText.Date(context.Run.StartedAt),
+        ReportText.Date(context.Run.DueDate),
+        ReportText.Points(context.Run.MaxScore),
+        context.Run.Complete,
+        context.Run.Shard ?? "",
+        context.Run.RandomSeed?.ToString(CultureInfo.InvariantCulture) ?? "",
+        context.Submissions.Count,
+        context.Run.Warnings);
 
-    private static RowView Row(SubmissionResult s, IReadOnlyList<CheckResult> columns)
+    private static RowView Row(SubmissionSummary s, IReadOnlyList<CheckSummary> columns)
     {
         var byId = s.Checks.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var cells = columns.Select(col =>

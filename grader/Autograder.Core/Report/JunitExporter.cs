@@ -1,30 +1,50 @@
+using System.Globalization;
+using System.Xml;
 using System.Xml.Linq;
 using Autograder.Model;
 
 namespace Autograder.Report;
 
-/// <summary>&lt;out&gt;/junit.xml for CI test tabs: one testsuite per submission, one testcase per check.</summary>
+/// <summary>&lt;out&gt;/junit.xml for CI test tabs: one testsuite per submission, one testcase per check.
+/// Streamed: the root's totals come from the summaries, each testsuite is written as its submission comes.</summary>
 internal sealed class JunitExporter : IReportExporter
 {
-    public string Format => "junit";
+    private readonly TextWriter _text;
+    private readonly XmlWriter _xml;
 
-    public void Write(ReportContext context)
+    public JunitExporter(ReportContext context)
     {
-        var suites = context.Submissions.Select(Suite).ToList();
-        var root = new XElement(
-            "testsuites",
-            new XAttribute("name", context.Run.Rubric),
-            new XAttribute("tests", suites.Sum(s => (int)s.Attribute("tests")!)),
-            new XAttribute("failures", suites.Sum(s => (int)s.Attribute("failures")!)),
-            new XAttribute("errors", suites.Sum(s => (int)s.Attribute("errors")!)),
-            new XAttribute("skipped", suites.Sum(s => (int)s.Attribute("skipped")!)),
-            new XAttribute("time", ReportText.Seconds(context.Submissions.Sum(s => s.DurationMs))),
-            suites);
-        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), root);
-        using var writer = new Utf8StringWriter();
-        doc.Save(writer);
-        ReportText.WriteFile(Path.Combine(context.OutDir, "junit.xml"), writer + "\n");
+        _text = ReportText.CreateText(Path.Combine(context.OutDir, "junit.xml"));
+        // The settings XDocument.Save uses (indented), so the file reads as before streaming.
+        _xml = XmlWriter.Create(_text, new XmlWriterSettings { Indent = true, NewLineChars = "\n" });
+        var checks = context.Submissions.SelectMany(s => s.Checks).ToList();
+        _xml.WriteStartDocument();
+        _xml.WriteStartElement("testsuites");
+        _xml.WriteAttributeString("name", context.Run.Rubric);
+        _xml.WriteAttributeString("tests", Count(checks.Count));
+        _xml.WriteAttributeString("failures", Count(checks.Count(c => c.Status == CheckStatuses.Failed)));
+        _xml.WriteAttributeString("errors", Count(checks.Count(c => c.Status == CheckStatuses.Error)));
+        _xml.WriteAttributeString("skipped", Count(checks.Count(c => c.Status == CheckStatuses.Skipped)));
+        _xml.WriteAttributeString("time", ReportText.Seconds(context.Submissions.Sum(s => s.DurationMs)));
     }
+
+    public void Add(SubmissionResult submission) => Suite(submission).WriteTo(_xml);
+
+    public void End()
+    {
+        _xml.WriteEndElement();
+        _xml.WriteEndDocument();
+        _xml.Flush();
+        _text.Write('\n');
+    }
+
+    public void Dispose()
+    {
+        _xml.Dispose();
+        _text.Dispose();
+    }
+
+    private static string Count(int count) => count.ToString(CultureInfo.InvariantCulture);
 
     private static XElement Suite(SubmissionResult s)
     {
@@ -89,9 +109,4 @@ internal sealed class JunitExporter : IReportExporter
     // printk text and feedback may carry control characters XML 1.0 cannot represent at all.
     private static string XmlSafe(string text) =>
         string.Concat(text.Select(ch => ch is '\t' or '\n' or '\r' || (ch >= 0x20 && ch != 0xFFFE && ch != 0xFFFF) ? ch : '\uFFFD'));
-
-    private sealed class Utf8StringWriter : StringWriter
-    {
-        public override System.Text.Encoding Encoding => ReportText.Utf8;
-    }
 }

@@ -21,6 +21,8 @@ internal static class ReportText
 
     public static bool IsGraderFault(CheckResult check) => check.Fault == Faults.Grader;
 
+    public static bool IsGraderFault(CheckSummary check) => check.Fault == Faults.Grader;
+
     /// <summary>A file name for a submission id. Ids come from folder names that students chose, so they may
     /// hold separators or "..": anything outside [A-Za-z0-9._-] becomes '_' and a short hash of the real id
     /// keeps two ids that sanitise alike apart.</summary>
@@ -50,10 +52,21 @@ internal static class ReportText
     }
 
     /// <summary>The mark shown for a check in tables: graders' faults are never shown as a failed check.</summary>
-    public static string StatusClass(CheckResult check) =>
-        IsGraderFault(check) ? "grader-fault" : check.Status;
+    public static string StatusClass(CheckResult check) => StatusClass(check.Status, check.Fault);
 
-    public static string StatusMark(CheckResult check) => StatusClass(check) switch
+    public static string StatusClass(CheckSummary check) => StatusClass(check.Status, check.Fault);
+
+    public static string StatusMark(CheckResult check) => StatusMark(StatusClass(check));
+
+    public static string StatusMark(CheckSummary check) => StatusMark(StatusClass(check));
+
+    public static string StatusLabel(CheckResult check) => StatusLabel(check.Status, check.Fault);
+
+    public static string StatusLabel(CheckSummary check) => StatusLabel(check.Status, check.Fault);
+
+    private static string StatusClass(string status, string? fault) => fault == Faults.Grader ? "grader-fault" : status;
+
+    private static string StatusMark(string statusClass) => statusClass switch
     {
         CheckStatuses.Passed => "\u2713",
         CheckStatuses.Failed => "\u2717",
@@ -63,6 +76,69 @@ internal static class ReportText
         _ => "?",
     };
 
-    public static string StatusLabel(CheckResult check) =>
-        IsGraderFault(check) ? "grader error (not counted)" : check.Status;
+    private static string StatusLabel(string status, string? fault) =>
+        fault == Faults.Grader ? "grader error (not counted)" : status;
+
+    /// <summary>Opens a file written piece by piece (a class-wide export that is never held whole) that ends
+    /// up with the bytes <see cref="WriteFile"/> would give the same text.</summary>
+    public static TextWriter CreateText(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return new LfWriter(new StreamWriter(path, append: false, Utf8));
+    }
+
+    /// <summary>Writes every line ending <see cref="string.ReplaceLineEndings(string)"/> knows (CR, CRLF, NEL,
+    /// FF, LS, PS) as LF, as <see cref="WriteFile"/> does to a whole text; a CRLF split across two writes
+    /// is still one line ending.</summary>
+    private sealed class LfWriter(StreamWriter inner) : TextWriter
+    {
+        private static readonly System.Buffers.SearchValues<char> LineEnds = System.Buffers.SearchValues.Create("\r\n\f\u0085\u2028\u2029");
+        private bool _afterCr;
+
+        public override Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value) => Write(new ReadOnlySpan<char>(in value));
+
+        public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+        public override void Write(string? value) => Write(value.AsSpan());
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            while (!buffer.IsEmpty)
+            {
+                if (_afterCr && buffer[0] == '\n')
+                {
+                    buffer = buffer[1..];
+                    _afterCr = false;
+                    continue;
+                }
+
+                var end = buffer.IndexOfAny(LineEnds);
+                if (end < 0)
+                {
+                    inner.Write(buffer);
+                    _afterCr = false;
+                    return;
+                }
+
+                inner.Write(buffer[..end]);
+                inner.Write('\n');
+                _afterCr = buffer[end] == '\r';
+                buffer = buffer[(end + 1)..];
+            }
+        }
+
+        public override void Flush() => inner.Flush();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }

@@ -17,28 +17,35 @@ public sealed record ReportOptions
     public DateTimeOffset? Now { get; init; }
 }
 
-/// <summary>Renders every export from the immutable <see cref="GradingRun"/>. Exporters only read the run;
-/// the one place points change after grading is <see cref="ApplyOverrides"/>.</summary>
+/// <summary>Renders every export from a finished run. Exporters only read it; the one place points change
+/// after grading is <see cref="ApplyOverrides"/>. One pass over the submissions (ordinal by id) feeds every
+/// exporter one full result at a time, so a class of any size is exported with the memory of one result
+/// plus the summaries.</summary>
 public static class Reports
 {
     public static readonly IReadOnlyList<string> AllFormats = ["html", "csv", "json", "junit", "gradescope"];
 
-    private static readonly IReadOnlyList<IReportExporter> Exporters =
+    private static readonly IReadOnlyList<(string Format, Func<ReportContext, IReportExporter> Start)> Exporters =
     [
-        new JsonResultsExporter(),
-        new HtmlExporter(),
-        new CsvGradesExporter(),
-        new JunitExporter(),
-        new GradescopeExporter(),
+        ("json", c => new JsonResultsExporter(c)),
+        ("html", c => new HtmlExporter(c)),
+        ("csv", c => new CsvGradesExporter(c)),
+        ("junit", c => new JunitExporter(c)),
+        ("gradescope", c => new GradescopeExporter(c)),
     ];
 
-    /// <summary>Writes every requested export of <paramref name="run"/> under <paramref name="outDir"/>.
+    /// <summary>Writes every requested export of a run held in memory (report, merge, tests).</summary>
+    /// <inheritdoc cref="Write(IRunResults, string, ReportOptions)"/>
+    public static IReadOnlyList<string> Write(GradingRun run, string outDir, ReportOptions options) =>
+        Write(RunResults.InMemory(run), outDir, options);
+
+    /// <summary>Writes every requested export of <paramref name="results"/> under <paramref name="outDir"/>.
     /// Returns operator-facing notes (roster mismatches, ...).</summary>
     /// <exception cref="ArgumentException">An unknown format was requested.</exception>
     /// <exception cref="InvalidDataException">The roster file is malformed.</exception>
-    public static IReadOnlyList<string> Write(GradingRun run, string outDir, ReportOptions options)
+    public static IReadOnlyList<string> Write(IRunResults results, string outDir, ReportOptions options)
     {
-        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(options);
         var unknown = options.Formats.Where(f => !AllFormats.Contains(f, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0)
@@ -49,22 +56,47 @@ public static class Reports
         }
 
         var notes = new List<string>();
-        if (options.RosterPath is not null)
-        {
-            run = Roster.Load(options.RosterPath).Apply(run, notes);
-        }
+        var roster = options.RosterPath is null ? null : Roster.Load(options.RosterPath);
+        var summaries = roster is null ? results.Summaries : roster.Apply(results.Summaries, notes);
 
         Directory.CreateDirectory(outDir);
-        var context = new ReportContext(run, outDir, options, options.Now ?? DateTimeOffset.UtcNow);
-        foreach (var exporter in Exporters.Where(e => options.Formats.Contains(e.Format, StringComparer.Ordinal)))
+        // Exporters see the run's fields only: the submissions come through the pass below.
+        var context = new ReportContext(results.Run with { Submissions = [] }, summaries, outDir, options, options.Now ?? DateTimeOffset.UtcNow);
+        var exporters = new List<IReportExporter>();
+        try
         {
-            exporter.Write(context);
+            foreach (var (_, start) in Exporters.Where(e => options.Formats.Contains(e.Format, StringComparer.Ordinal)))
+            {
+                exporters.Add(start(context));
+            }
+
+            foreach (var (result, summary) in results.ReadAll().Zip(summaries))
+            {
+                // The roster join, per submission: the summary already carries the student.
+                var joined = roster is null ? result : result with { Student = summary.Student };
+                foreach (var exporter in exporters)
+                {
+                    exporter.Add(joined);
+                }
+            }
+
+            foreach (var exporter in exporters)
+            {
+                exporter.End();
+            }
+        }
+        finally
+        {
+            foreach (var exporter in exporters)
+            {
+                exporter.Dispose();
+            }
         }
 
         return notes;
     }
 
-    /// <summary>Reads a results.json written by <see cref="Write"/>; a bad file is an operator error
+    /// <summary>Reads a results.json written by <see cref="Write(IRunResults, string, ReportOptions)"/>; a bad file is an operator error
     /// (throws InvalidDataException with the path and the problem).</summary>
     public static GradingRun ReadResults(string path)
     {
@@ -149,25 +181,30 @@ public static class Reports
     }
 }
 
-/// <summary>Everything an exporter may read: the run (already joined with the roster) and where to write.</summary>
-internal sealed record ReportContext(GradingRun Run, string OutDir, ReportOptions Options, DateTimeOffset Now)
+/// <summary>Everything an exporter may read before the pass: the run's fields (no submissions), the summaries
+/// (already joined with the roster) in the pass's order, and where to write.</summary>
+internal sealed record ReportContext(
+    GradingRun Run,
+    IReadOnlyList<SubmissionSummary> Submissions,
+    string OutDir,
+    ReportOptions Options,
+    DateTimeOffset Now)
 {
-    /// <summary>Submissions in a stable order (ordinal by id), whatever order the pipeline finished them in.</summary>
-    public IReadOnlyList<SubmissionResult> Submissions { get; } =
-        [.. Run.Submissions.OrderBy(s => s.Id, StringComparer.Ordinal)];
-
     /// <summary>Check ids in rubric order (first appearance), for column layouts.</summary>
-    public IReadOnlyList<CheckResult> CheckColumns { get; } = Run.Submissions
-        .OrderBy(s => s.Id, StringComparer.Ordinal)
+    public IReadOnlyList<CheckSummary> CheckColumns { get; } = Submissions
         .SelectMany(s => s.Checks)
         .DistinctBy(c => c.Id, StringComparer.Ordinal)
         .ToList();
 }
 
-/// <summary>One export format. Implementations only read the context's run.</summary>
-internal interface IReportExporter
+/// <summary>One export format, started for one run (its constructor takes the <see cref="ReportContext"/>).
+/// Implementations only read what they are given, and write per-submission files in <see cref="Add"/>
+/// without keeping the result; class-wide files stream or are built from the summaries in <see cref="End"/>.</summary>
+internal interface IReportExporter : IDisposable
 {
-    string Format { get; }
+    /// <summary>One submission's full result, in the order of <see cref="ReportContext.Submissions"/>.</summary>
+    void Add(SubmissionResult submission);
 
-    void Write(ReportContext context);
+    /// <summary>After the last submission: finish the class-wide files.</summary>
+    void End();
 }

@@ -50,32 +50,32 @@ internal sealed class Roster
         }
     }
 
-    /// <summary>Fills <see cref="SubmissionResult.Student"/> from the roster and lists mismatches in <paramref name="notes"/>.</summary>
-    public GradingRun Apply(GradingRun run, List<string> notes)
+    /// <summary>Fills <see cref="SubmissionSummary.Student"/> from the roster (a submission not in it keeps what
+    /// it had) and lists mismatches in <paramref name="notes"/>. Keeps the order of <paramref name="submissions"/>.</summary>
+    public IReadOnlyList<SubmissionSummary> Apply(IReadOnlyList<SubmissionSummary> submissions, List<string> notes)
     {
         var byId = _rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var submissions = new List<SubmissionResult>(run.Submissions.Count);
-        foreach (var s in run.Submissions.OrderBy(s => s.Id, StringComparer.Ordinal))
+        var joined = new List<SubmissionSummary>(submissions.Count);
+        foreach (var s in submissions)
         {
             if (byId.TryGetValue(s.Id, out var row))
             {
-                submissions.Add(s with { Student = new StudentInfo(Blank(row.Name), Blank(row.Email), Blank(row.LmsId)) });
+                joined.Add(s with { Student = new StudentInfo(Blank(row.Name), Blank(row.Email), Blank(row.LmsId)) });
             }
             else
             {
-                notes.Add($"submission '{s.Id}' is not in the roster");
-                submissions.Add(s);
+                joined.Add(s);
             }
         }
 
-        var submitted = run.Submissions.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        notes.AddRange(submissions.Where(s => !byId.ContainsKey(s.Id))
+            .OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => $"submission '{s.Id}' is not in the roster"));
+        var submitted = submissions.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         notes.AddRange(_rows.Where(r => !submitted.Contains(r.Id))
             .OrderBy(r => r.Id, StringComparer.Ordinal)
             .Select(r => $"roster id '{r.Id}' has no submission"));
-
-        // Keep the run's own order; only the Student fields change.
-        var updated = submissions.ToDictionary(s => s.Id, StringComparer.Ordinal);
-        return run with { Submissions = [.. run.Submissions.Select(s => updated[s.Id])] };
+        return joined;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -87,7 +87,7 @@ public class OutputTests
             Submission("bob", 40, checks: [CheckOf("rand", "passed", 10, 10), CheckOf("seed", "failed", 0, 10), CheckOf("ioctl-enotty", "error", 0, 10)]),
             Submission("carol", 0, outcome: Outcomes.CompileError));
 
-        Summary.Render(console.Console, run);
+        Summary.Render(console.Console, RunResults.InMemory(run));
 
         Golden.AssertMatches("summary.txt", console.Text);
     }

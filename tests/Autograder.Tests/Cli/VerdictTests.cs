@@ -8,7 +8,7 @@ namespace Autograder.Tests.Cli;
 public class VerdictTests
 {
     private static int Grade(GradingRun run, decimal? failUnder = null, bool interrupted = false) =>
-        GradeCommand.Verdict(run, failUnder, interrupted, new CapturedConsole().Console);
+        GradeCommand.Verdict(RunResults.InMemory(run), failUnder, interrupted, new CapturedConsole().Console);
 
     [Test]
     public void A_finished_run_is_0_whatever_the_scores_without_a_threshold() =>

@@ -1,4 +1,5 @@
 using Autograder.Cli;
+using Autograder.Pipeline;
 using Autograder.Report;
 using static Autograder.Tests.Integration.HostileTestSupport;
 
@@ -47,6 +48,7 @@ public class CliEndToEndTests
         Assert.That(run.Complete, Is.True);
         Assert.That(Sub(run, "reference").Score, Is.EqualTo(100m));
         Assert.That(Sub(run, "seed-offset-0").Score, Is.LessThan(90m));
+        Assert.That(Directory.GetFiles(output, ResultSpool.FilePrefix + "*"), Is.Empty, "the result spool is deleted");
     }
 
     /// <summary>
@@ -70,11 +72,13 @@ public class CliEndToEndTests
 
         using var cancel = new CancellationTokenSource();
         var seenWhileRunning = new HashSet<int>();
+        var spooledWhileRunning = 0;
         var console = new WatchedConsole();
         console.OnWrite = text =>
         {
             if (!cancel.IsCancellationRequested && text.Contains("[1/4]", StringComparison.Ordinal))
             {
+                spooledWhileRunning = Directory.GetFiles(output, ResultSpool.FilePrefix + "*").Length;
                 // What runs the other submissions right now: these must all be gone afterwards.
                 seenWhileRunning.UnionWith(MyDriverHosts(me).Select(p => p.Pid));
                 cancel.Cancel();
@@ -97,6 +101,8 @@ public class CliEndToEndTests
         Assert.That(run.Complete, Is.False, "partial results are marked incomplete");
         Assert.That(run.Submissions, Has.Count.GreaterThanOrEqualTo(1).And.Count.LessThan(4));
         Assert.That(run.Submissions.Select(s => s.Id), Does.Contain("a-reference"));
+        Assert.That(spooledWhileRunning, Is.EqualTo(1), "results are spooled next to the reports while grading");
+        Assert.That(Directory.GetFiles(output, ResultSpool.FilePrefix + "*"), Is.Empty, "the spool is deleted after an interrupted run too");
 
         // Hosts are killed as the token fires; give the kernel a moment to reap them.
         var gone = WaitUntil(() => !seenWhileRunning.Any(Alive) && MyDriverHosts(me).Count <= before.Count, TimeSpan.FromSeconds(10));

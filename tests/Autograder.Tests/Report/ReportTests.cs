@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
 using Autograder.Model;
+using Autograder.Pipeline;
 using Autograder.Report;
 
 namespace Autograder.Tests.Report;
@@ -236,6 +237,83 @@ public sealed class ReportTests
         var again = Reports.ReadResults(path);
         var original = ReportFixture.Run();
         Assert.That(JsonSerializer.Serialize(again, ResultsJson.Options), Is.EqualTo(JsonSerializer.Serialize(original, ResultsJson.Options)));
+    }
+
+    [Test]
+    public void Exports_streamed_from_a_spool_are_byte_for_byte_those_of_the_run_in_memory()
+    {
+        var run = Reports.ApplyOverrides(ReportFixture.Run(), ReportFixture.Data("overrides.csv"));
+        var options = new ReportOptions { RosterPath = ReportFixture.Data("roster.csv"), LmsCsv = true, Now = ReportFixture.BeforeDue };
+        var inMemory = NewDir();
+        var streamed = NewDir();
+        var memoryNotes = Reports.Write(run, inMemory, options);
+
+        var spool = new ResultSpool(NewDir());
+        foreach (var s in run.Submissions.Reverse())
+        {
+            spool.Append(s); // finished in another order than the exports' id order
+        }
+
+        IReadOnlyList<string> streamedNotes;
+        using (var spooled = new SpooledRun(run with { Submissions = [] }, spool))
+        {
+            streamedNotes = Reports.Write(spooled, streamed, options);
+        }
+
+        var files = Directory.GetFiles(inMemory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(inMemory, f)).Order().ToList();
+        Assert.That(files, Has.Count.GreaterThan(10));
+        Assert.That(Directory.GetFiles(streamed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(streamed, f)).Order(), Is.EqualTo(files));
+        foreach (var file in files)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(streamed, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(inMemory, file))), file);
+        }
+
+        Assert.That(streamedNotes, Is.EqualTo(memoryNotes));
+    }
+
+    [Test]
+    public void Streamed_results_json_is_the_whole_run_serialized_at_once_even_for_awkward_text()
+    {
+        const string Awkward = "a\r\nb\rc\nd\fe\u0085f\u2028g\u2029h \ud800 \U0001F600 <script>&\"\\ \u0001 ü";
+        var original = ReportFixture.Run();
+        var run = original with
+        {
+            Warnings = [Awkward],
+            Submissions = [.. original.Submissions.Select(s => s with
+            {
+                Message = Awkward,
+                Output = Awkward,
+                Sources = [new SourceFile("my-rng.c", Awkward)],
+                Checks = [.. s.Checks.Select(c => c with { Feedback = Awkward, Trace = [new TraceEvent { Kind = "dmesg", Level = 6, Text = Awkward }] })],
+            })],
+        };
+        var dir = NewDir();
+
+        Reports.Write(run, dir, new ReportOptions { Formats = ["json"] });
+
+        // What the exporter wrote before it streamed: the whole run serialized, then written as text.
+        var whole = (JsonSerializer.Serialize(run, ResultsJson.Options) + "\n").ReplaceLineEndings("\n");
+        Assert.That(File.ReadAllBytes(Path.Combine(dir, "results.json")), Is.EqualTo(ReportText.Utf8.GetBytes(whole)));
+    }
+
+    [Test]
+    public void A_file_written_in_pieces_gets_the_line_endings_of_one_written_whole()
+    {
+        string[] pieces = ["a\r", "\nb\r\n", "c\rd\n\n", "e\ff\u0085g\u2028h\u2029", "\r", "", "\r", "\n", "end"];
+        var path = Path.Combine(NewDir(), "sub", "pieces.txt");
+        using (var writer = ReportText.CreateText(path))
+        {
+            foreach (var piece in pieces)
+            {
+                writer.Write(piece);
+            }
+
+            writer.Write('\r');
+            writer.Write('\n');
+        }
+
+        var whole = string.Concat(pieces) + "\r\n";
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(ReportText.Utf8.GetBytes(whole.ReplaceLineEndings("\n"))));
     }
 
     [TestCase("{\"schema\": 2, \"submissions\": []}", "schema 2 is not supported")]
