@@ -6,19 +6,18 @@ using Autograder.KernelApi;
 namespace Autograder.Worker;
 
 /// <summary>
-/// One loaded copy of the driver: its own collectible load context, so its statics start fresh as a C
-/// module's globals do. The kernel API (and the framework) resolve from the default context, so every
-/// instance talks to the same backend.
+/// One loaded copy of the driver: its own load context, so its statics start fresh as a C module's globals
+/// do. Not collectible (the runtime never tiers collectible code: each copy would be compiled fully
+/// optimised); the grader replaces a worker whose memory grows (HostLauncher.IsFull). The kernel API (and
+/// the framework) resolve from the default context, so every instance talks to the same backend.
 /// </summary>
 internal sealed class DriverInstance
 {
-    private readonly AssemblyLoadContext _context;
     private readonly Func<int> _init;
     private readonly Action? _exit;
 
-    private DriverInstance(AssemblyLoadContext context, Assembly assembly, Func<int> init, Action? exit)
+    private DriverInstance(Assembly assembly, Func<int> init, Action? exit)
     {
-        _context = context;
         Assembly = assembly;
         _init = init;
         _exit = exit;
@@ -39,8 +38,6 @@ internal sealed class DriverInstance
         _exit();
         return true;
     }
-
-    public void Unload() => _context.Unload();
 
     /// <summary>Loads the image into a fresh context and finds its entry points; the error says what is wrong.</summary>
     public static DriverInstance? Load(byte[] image, out Protocol.ResultStatus status, out string error)
@@ -79,37 +76,37 @@ internal sealed class DriverInstance
 
             if (inits.Count == 0)
             {
-                return Fail(context, Protocol.ResultStatus.Missing, "no [module_init] method: mark the driver's init function with [module_init]", out status, out error);
+                return Fail(Protocol.ResultStatus.Missing, "no [module_init] method: mark the driver's init function with [module_init]", out status, out error);
             }
 
             if (inits.Count > 1 || exits.Count > 1)
             {
                 var which = inits.Count > 1 ? "module_init" : "module_exit";
                 var names = string.Join(", ", (inits.Count > 1 ? inits : exits).Select(Name));
-                return Fail(context, Protocol.ResultStatus.LoadError, $"more than one [{which}] method ({names}): a module has exactly one", out status, out error);
+                return Fail(Protocol.ResultStatus.LoadError, $"more than one [{which}] method ({names}): a module has exactly one", out status, out error);
             }
 
             var init = inits[0];
             if (!init.IsStatic || init.ReturnType != typeof(int) || init.GetParameters().Length != 0 || init.ContainsGenericParameters)
             {
-                return Fail(context, Protocol.ResultStatus.LoadError, $"[module_init] method {Name(init)} must be declared `static int {init.Name}()`", out status, out error);
+                return Fail(Protocol.ResultStatus.LoadError, $"[module_init] method {Name(init)} must be declared `static int {init.Name}()`", out status, out error);
             }
 
             var exit = exits.FirstOrDefault();
             if (exit is not null && (!exit.IsStatic || exit.ReturnType != typeof(void) || exit.GetParameters().Length != 0 || exit.ContainsGenericParameters))
             {
-                return Fail(context, Protocol.ResultStatus.LoadError, $"[module_exit] method {Name(exit)} must be declared `static void {exit.Name}()`", out status, out error);
+                return Fail(Protocol.ResultStatus.LoadError, $"[module_exit] method {Name(exit)} must be declared `static void {exit.Name}()`", out status, out error);
             }
 
             status = Protocol.ResultStatus.Ok;
             error = "";
-            return new DriverInstance(context, assembly, init.CreateDelegate<Func<int>>(), exit?.CreateDelegate<Action>());
+            return new DriverInstance(assembly, init.CreateDelegate<Func<int>>(), exit?.CreateDelegate<Action>());
         }
         catch (Exception e)
         {
             // No driver code runs while loading (static constructors wait for Init): whatever failed here is
             // the image itself.
-            return Fail(context, Protocol.ResultStatus.LoadError, $"the driver assembly could not be loaded: {e.Message}", out status, out error);
+            return Fail(Protocol.ResultStatus.LoadError, $"the driver assembly could not be loaded: {e.Message}", out status, out error);
         }
     }
 
@@ -156,15 +153,14 @@ internal sealed class DriverInstance
 
     private static string Name(MethodInfo m) => $"{m.DeclaringType?.Name}.{m.Name}";
 
-    private static DriverInstance? Fail(AssemblyLoadContext context, Protocol.ResultStatus s, string message, out Protocol.ResultStatus status, out string error)
+    private static DriverInstance? Fail(Protocol.ResultStatus s, string message, out Protocol.ResultStatus status, out string error)
     {
-        context.Unload();
         status = s;
         error = message;
         return null;
     }
 
-    private sealed class DriverLoadContext() : AssemblyLoadContext("driver", isCollectible: true)
+    private sealed class DriverLoadContext() : AssemblyLoadContext("driver", isCollectible: false)
     {
         // Everything the driver references (the kernel API, the framework) comes from the default context.
         protected override Assembly? Load(AssemblyName assemblyName) => null;

@@ -87,6 +87,11 @@ internal sealed class WorkerHost
                     return (ResultStatus.HostError, 0, "Begin before LoadAssembly");
                 }
 
+                if (HalfFull())
+                {
+                    return (ResultStatus.Full, 0, "the worker's heap is half used by earlier instances");
+                }
+
                 _instance = DriverInstance.Load(_image, out var status, out var error);
                 return (status, 0, error);
 
@@ -159,10 +164,20 @@ internal sealed class WorkerHost
         return _backend.EndCommand() is { } oopsed ? (ResultStatus.DriverFault, 0, oopsed) : (ResultStatus.Ok, value, "");
     }
 
+    /// <summary>
+    /// Instances' load contexts are never freed (see DriverInstance), nor what their statics hold: past half
+    /// the heap cap, even after a full collection, this worker asks to be replaced, so earlier instances (or
+    /// another submission's) can never starve the next one.
+    /// </summary>
+    private static bool HalfFull()
+    {
+        var half = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+        return GC.GetTotalMemory(forceFullCollection: false) >= half && GC.GetTotalMemory(forceFullCollection: true) >= half;
+    }
+
     private void DropInstance()
     {
         _backend.ClearRegistrations();
-        _instance?.Unload();
         _instance = null;
     }
 }

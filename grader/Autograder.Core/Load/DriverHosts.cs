@@ -22,8 +22,8 @@ internal interface IDriverHost : IDisposable
 }
 
 /// <summary>
-/// C# drivers: one worker process serves every instance (a fresh collectible load context each), and is
-/// replaced when an instance kills it. A healthy worker goes back to the launcher's pool when the submission
+/// C# drivers: one worker process serves every instance (a fresh load context each), and is
+/// replaced when an instance kills it or earlier instances fill half its heap. A healthy worker goes back to the launcher's pool when the submission
 /// is done: the next submission's driver gets fresh load contexts in it, and the compile-time allowlist
 /// leaves a driver nothing else to leave behind (no threads, files, timers, finalizers or reflection).
 /// </summary>
@@ -37,6 +37,20 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
     public string Output => _output.ToString() + (_worker?.OutputSince(_outputMark) ?? "");
 
     public DriverInstance Start(SimKernel kernel, CheckBudget budget, out DriverCall begin)
+    {
+        var instance = StartOnce(kernel, budget, out begin);
+        if (begin == DriverInstance.WorkerFull)
+        {
+            // Earlier instances' statics fill the worker (its load contexts are never freed): a fresh one.
+            instance.Dispose();
+            Retire();
+            instance = StartOnce(kernel, budget, out begin);
+        }
+
+        return instance;
+    }
+
+    private DriverInstance StartOnce(SimKernel kernel, CheckBudget budget, out DriverCall begin)
     {
         if (_worker is null || _worker.HasExited)
         {

@@ -83,6 +83,9 @@ internal sealed class DriverInstance : IDisposable
 
     public DriverCall Begin() => Command(Msg.Begin, null);
 
+    /// <summary>What Begin gives when the C# worker must be replaced first (CSharpDriverHost does so).</summary>
+    public static readonly DriverCall WorkerFull = new(CallStatus.HarnessError, 0, "the worker's heap is half used by earlier instances");
+
     public DriverCall Init()
     {
         Kernel.Record(new TraceEvent { Kind = "call", Op = "init" });
@@ -191,6 +194,7 @@ internal sealed class DriverInstance : IDisposable
                     ResultStatus.DriverFault => Oopsed(message),
                     ResultStatus.Missing => new DriverCall(CallStatus.Missing, 0, message),
                     ResultStatus.LoadError => new DriverCall(CallStatus.Missing, 0, message),
+                    ResultStatus.Full => WorkerFull,
                     _ => new DriverCall(CallStatus.HarnessError, 0, $"host error: {message}"),
                 };
             }

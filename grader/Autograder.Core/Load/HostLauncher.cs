@@ -102,6 +102,7 @@ internal sealed class HostLauncher : IDisposable
 
     public bool Sandboxed => _launchPath is not null;
 
+
     public bool TryStartWorker(out HostProcess worker, out string problem)
     {
         var env = new Dictionary<string, string>
@@ -112,6 +113,7 @@ internal sealed class HostLauncher : IDisposable
             // W^X double-maps code through a memfd, which the sandbox's zero file-size limit forbids.
             ["DOTNET_EnableWriteXorExecute"] = "0",
             ["DOTNET_TieredPGO"] = "0",
+            ["DOTNET_TC_CallCounting"] = "0",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_gcServer"] = "0",
             ["DOTNET_GCgen0size"] = "0x1000000",

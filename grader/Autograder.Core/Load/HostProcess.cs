@@ -144,7 +144,6 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
-    /// <summary>User + system CPU time of the process (from /proc), zero once it is gone.</summary>
     /// <summary>User + system CPU time of the process and the processes it started (from /proc): the .NET
     /// worker runs as aglaunch's child, in its own PID namespace. Zero once they are gone.</summary>
     public TimeSpan CpuTime() => TimeSpan.FromSeconds(TreeTicks(Pid, depth: 0) / 100.0);

@@ -56,6 +56,7 @@ enum ag_result_status {
 	AG_RESULT_MISSING = 2,
 	AG_RESULT_HOST_ERROR = 3,
 	AG_RESULT_LOAD_ERROR = 4,
+	AG_RESULT_FULL = 5, /* .NET worker only: Begin refused, the worker's heap is half used */
 };
 
 enum ag_reply_status {

@@ -75,6 +75,8 @@ public enum ResultStatus : byte
     HostError = 3,
     /// <summary>The submission's assembly could not be loaded (bad image, missing entry points).</summary>
     LoadError = 4,
+    /// <summary>Begin: earlier instances' statics fill half the worker's heap; the grader replaces the worker.</summary>
+    Full = 5,
 }
 
 /// <summary>How the grader answered a kernel call.</summary>
