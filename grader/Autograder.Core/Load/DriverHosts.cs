@@ -239,15 +239,11 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
             }
         }
 
-        // Kill first: Output waits (up to 1 s) for the output pipes to close, which a live server never does.
-        server.Kill("retired");
-        var output = server.Output;
+        var output = server.KillAndRelease("retired");
         lock (_lock)
         {
             _output.Append(output);
         }
-
-        server.Dispose();
     }
 
     public void Dispose()
