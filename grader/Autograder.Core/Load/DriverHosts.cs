@@ -123,11 +123,10 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
 }
 
 /// <summary>
-/// C drivers: fork servers (the prebuilt host, sandboxed once, rented from the launcher's pool) and a fresh
-/// child forked from a server's pristine state per instance, which loads the driver object the Fork carries.
-/// A server serves one child at a time, so a check that holds two instances at once (determinism) gets a
-/// second server, kept for the rest of the submission. A crash, timeout or oops ends only that child; a
-/// server that dies or loses track of a child is replaced. Healthy servers go back to the pool.
+/// C drivers: fork servers (the linked executable, sandboxed once) and a fresh child forked from a
+/// server's pristine state per instance. A server serves one child at a time, so a check that holds two
+/// instances at once (determinism) gets a second server, kept for the rest of the submission. A crash,
+/// timeout or oops ends only that child; a server that dies or loses track of a child is replaced.
 /// Not thread-safe (one submission, one thread), except that <see cref="Dispose"/> may cancel.
 /// </summary>
 internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriverHost
@@ -135,10 +134,7 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
     private readonly System.Text.StringBuilder _output = new();
     private readonly List<HostProcess> _idle = [];
     private readonly List<HostProcess> _busy = [];
-    // A pooled server's output since this submission rented it.
-    private readonly Dictionary<HostProcess, int> _marks = [];
     private readonly Lock _lock = new();
-    private byte[]? _object;
 
     public string Output
     {
@@ -146,7 +142,7 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
         {
             lock (_lock)
             {
-                return _output.ToString() + string.Concat(_marks.Select(m => m.Key.OutputSince(m.Value)));
+                return _output.ToString() + string.Concat(_idle.Concat(_busy).Select(s => s.Output));
             }
         }
     }
@@ -156,21 +152,15 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
         HostProcess? child = null;
         HostProcess? server = null;
         var problem = "";
-        _object ??= File.ReadAllBytes(driver.Object);
         // A second try with a fresh server: the first one may have died with (or after) a previous child.
         for (var attempt = 0; attempt < 2 && child is null; attempt++)
         {
             server = TakeIdle();
             if (server is null)
             {
-                if (!launcher.TryRentC(driver.Host, out server, out problem))
+                if (!launcher.TryStartC(driver, out server, out problem))
                 {
                     break;
-                }
-
-                lock (_lock)
-                {
-                    _marks[server] = server.OutputLength;
                 }
             }
 
@@ -179,7 +169,7 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
                 _busy.Add(server);
             }
 
-            if (!HostLauncher.TryFork(server, budget, _object, out child, out problem))
+            if (!HostLauncher.TryFork(server, budget, out child, out problem))
             {
                 child = null;
                 Retire(server);
@@ -252,38 +242,21 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
         var output = server.KillAndRelease("retired");
         lock (_lock)
         {
-            _output.Append(output[Math.Min(_marks.GetValueOrDefault(server), output.Length)..]);
-            _marks.Remove(server);
+            _output.Append(output);
         }
     }
 
     public void Dispose()
     {
-        HostProcess[] idle, busy;
+        HostProcess[] all;
         lock (_lock)
         {
-            (idle, busy) = ([.. _idle], [.. _busy]);
+            all = [.. _idle, .. _busy];
         }
 
-        foreach (var server in busy)
+        foreach (var server in all)
         {
             Retire(server);
-        }
-
-        foreach (var server in idle)
-        {
-            lock (_lock)
-            {
-                if (!_idle.Remove(server))
-                {
-                    continue;
-                }
-
-                _output.Append(server.OutputSince(_marks[server]));
-                _marks.Remove(server);
-            }
-
-            launcher.ReturnC(server);
         }
     }
 

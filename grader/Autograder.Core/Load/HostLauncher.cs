@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Autograder.Compile;
 using Autograder.Protocol;
 
 namespace Autograder.Load;
@@ -13,11 +14,7 @@ internal sealed class HostLauncher : IDisposable
     /// <summary>Submissions one pooled worker serves before it is replaced (bounds any slow leak).</summary>
     public const int MaxWorkerUses = 25;
 
-    /// <summary>Submissions a C fork server serves before it is replaced (hygiene: it never runs driver code).</summary>
-    public const int MaxCServerUses = 200;
-
     private readonly Stack<HostProcess> _idle = new();
-    private readonly Stack<HostProcess> _idleC = new();
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _dotnet;
@@ -101,14 +98,6 @@ internal sealed class HostLauncher : IDisposable
                 worker.Dispose();
             }
         }
-
-        lock (_idleC)
-        {
-            while (_idleC.TryPop(out var server))
-            {
-                server.KillAndRelease("retired");
-            }
-        }
     }
 
     public bool Sandboxed => _launchPath is not null;
@@ -138,71 +127,27 @@ internal sealed class HostLauncher : IDisposable
         return TryStart(command, out worker, out problem);
     }
 
-    /// <summary>A pooled C fork server of <paramref name="host"/>, or a new one. Servers never load or run driver
-    /// code (each Fork carries the object its child loads), so one serves any number of submissions.</summary>
-    public bool TryRentC(string host, out HostProcess server, out string problem)
-    {
-        lock (_idleC)
-        {
-            while (_idleC.TryPop(out var pooled))
-            {
-                if (!pooled.HasExited && pooled.FileName == host)
-                {
-                    pooled.Uses++;
-                    server = pooled;
-                    problem = "";
-                    return true;
-                }
-
-                pooled.KillAndRelease("retired");
-            }
-        }
-
-        var started = TryStartC(host, out server, out problem);
-        if (started)
-        {
-            server.Uses = 1;
-        }
-
-        return started;
-    }
-
-    /// <summary>Gives back a C fork server with no child running; a dead or well-used one goes.</summary>
-    public void ReturnC(HostProcess server)
-    {
-        if (server.Uses < MaxCServerUses && !server.HasExited)
-        {
-            lock (_idleC)
-            {
-                _idleC.Push(server);
-                return;
-            }
-        }
-
-        server.KillAndRelease("retired");
-    }
-
-    /// <summary>Starts a C fork server (the prebuilt host): one sandbox set-up (namespaces, private /tmp,
+    /// <summary>Starts the C fork server of a compiled driver (the prebuilt host loading its object): one sandbox set-up (namespaces, private /tmp,
     /// uid, memory and file limits) for all its instances; see <see cref="TryFork"/>.</summary>
-    private bool TryStartC(string host, out HostProcess server, out string problem)
+    public bool TryStartC(CDriver driver, out HostProcess server, out string problem)
     {
         // The host applies its own sandbox (it must: each child installs seccomp after the fork).
-        IReadOnlyList<string> args = ["--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        return TryStart(new HostCommand(HostKind.C, host, args, new Dictionary<string, string>()), out server, out problem);
+        IReadOnlyList<string> args = ["--driver", driver.Object, "--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        return TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>()), out server, out problem);
     }
 
     /// <summary>
     /// Forks one driver instance from a C fork server: Fork, the server's Forked (the child's pid), the
     /// child's Ready. On failure the server may be unusable: the caller replaces it.
     /// </summary>
-    public static bool TryFork(HostProcess server, CheckBudget budget, byte[] driverObject, out HostProcess child, out string problem)
+    public static bool TryFork(HostProcess server, CheckBudget budget, out HostProcess child, out string problem)
     {
         // The child's own RLIMIT_CPU backs up the watchdog (which kills at budget.Cpu).
         var cpu = (uint)Math.Ceiling(budget.Cpu.TotalSeconds) + 1;
         HostProcess? forked = null;
         var handshake = Task.Run(() =>
         {
-            server.Writer.Start(Msg.Fork).U32(cpu).Blob(driverObject).SendTo(server.ToHost);
+            server.Writer.Start(Msg.Fork).U32(cpu).SendTo(server.ToHost);
             var r = server.Reader;
             if (!r.Read(server.FromHost) || r.Type != Msg.Forked)
             {

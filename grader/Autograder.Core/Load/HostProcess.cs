@@ -44,10 +44,9 @@ internal sealed class HostProcess : IDisposable
     private readonly Lock _childLock = new();
     private string? _childEnd;
 
-    private HostProcess(HostKind kind, string fileName, Process process, AnonymousPipeServerStream toHost, AnonymousPipeServerStream fromHost)
+    private HostProcess(HostKind kind, Process process, AnonymousPipeServerStream toHost, AnonymousPipeServerStream fromHost)
     {
         Kind = kind;
-        FileName = fileName;
         Pid = process.Id;
         _process = process;
         _toHost = toHost;
@@ -61,7 +60,6 @@ internal sealed class HostProcess : IDisposable
     private HostProcess(HostProcess server, int pid)
     {
         Kind = server.Kind;
-        FileName = server.FileName;
         Pid = pid;
         _server = server;
         lock (server._output)
@@ -74,9 +72,6 @@ internal sealed class HostProcess : IDisposable
     }
 
     public HostKind Kind { get; }
-
-    /// <summary>The program started (a pooled C fork server is reused only for the same host).</summary>
-    public string FileName { get; }
     public Stream ToHost => _server?.ToHost ?? _toHost!;
     public Stream FromHost => _server?.FromHost ?? _fromHost!;
     public int Pid { get; }
@@ -133,7 +128,7 @@ internal sealed class HostProcess : IDisposable
 
                 var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command.FileName}");
                 process.StandardInput.Close();
-                return new HostProcess(command.Kind, command.FileName, process, toHost, fromHost);
+                return new HostProcess(command.Kind, process, toHost, fromHost);
             }
             catch
             {

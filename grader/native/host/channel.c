@@ -117,16 +117,6 @@ unsigned char ag_rd_u8(void) { return (unsigned char)get_le(1); }
 unsigned int ag_rd_u32(void) { return (unsigned int)get_le(4); }
 unsigned long long ag_rd_u64(void) { return get_le(8); }
 
-const unsigned char *ag_rd_blob(unsigned int *len)
-{
-	*len = ag_rd_u32();
-	if (g_in_pos + *len > g_in_len)
-		return NULL;
-	const unsigned char *blob = g_in + g_in_pos;
-	g_in_pos += *len;
-	return blob;
-}
-
 void ag_call(struct ag_reply *reply)
 {
 	ag_send();

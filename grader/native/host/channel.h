@@ -35,8 +35,6 @@ int ag_read_frame(void);
 unsigned char ag_rd_u8(void);
 unsigned int ag_rd_u32(void);
 unsigned long long ag_rd_u64(void);
-/* A length-prefixed blob of the frame last read (valid until the next read); NULL if it overruns the frame. */
-const unsigned char *ag_rd_blob(unsigned int *len);
 
 /* Writes all n bytes to fd (retrying short writes); 0, or -1 when fd is broken. */
 long ag_write_all(int fd, const void *buf, unsigned long n);

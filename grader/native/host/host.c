@@ -4,8 +4,7 @@
  *   <host> --driver OBJ --in-fd N --out-fd M [--cpu-seconds S] [--mem-mb M] [--no-sandbox] [--fork-server]
  *
  * OBJ is the student's compiled driver (gcc -c output): read before the sandbox is entered, loaded
- * (loader.c) after, so no driver code and no parsing of it happens outside the sandbox. A fork server
- * takes no OBJ: each Fork carries the object, which only the forked child loads.
+ * (loader.c) after, so no driver code and no parsing of it happens outside the sandbox.
  * Start-up: the driver object read, channel fds moved to 3/4 and every other fd but 0-2 closed; the user and I/O windows
  * reserved with no access (so a direct dereference of a user pointer or an ioremap'd address
  * faults); fault handlers on an alternate stack that report an Oops; the sandbox (sandbox.c, with
@@ -13,9 +12,8 @@
  * Exit codes: wire.h (AG_EXIT_*). A forbidden system call is killed by seccomp: SIGSYS.
  *
  * --fork-server (what the grader uses): the same start-up without seccomp, RLIMIT_CPU and
- * RLIMIT_NPROC, then Ready (kind "c-fork-server") and, per Fork(u32 cpu seconds, blob object) command,
- * one child forked from this pristine state that loads the object (the server never loads or runs driver
- * code, so the grader reuses it for any number of submissions, as it reuses .NET workers). The child
+ * RLIMIT_NPROC, then Ready (kind "c-fork-server") and, per Fork command, one child forked from this
+ * pristine state (the server never runs driver code; its own driver globals stay as loaded). The child
  * gets fresh pipes as its fds 3/4, sets its CPU limit, RLIMIT_NPROC 0 and seccomp, and then is exactly
  * the one-instance host above. The server relays whole frames both ways (so a child can neither forge
  * a server frame nor leave half a frame behind) and, once the child is reaped, reports ChildEnded.
@@ -295,17 +293,7 @@ static const char *relay(pid_t pid, int down, int up)
 	}
 }
 
-static int load(const unsigned char *object, size_t size)
-{
-	char why[256];
-	if (ag_load_driver(object, size, why, sizeof why) == 0)
-		return 0;
-	fprintf(stderr, "autograder host: cannot load the driver: %s\n", why);
-	return -1;
-}
-
-static __attribute__((noreturn)) void child(int down, int up, int server, int cpu_seconds, int sandbox,
-					    const unsigned char *object, unsigned int size)
+static __attribute__((noreturn)) void child(int down, int up, int server, int cpu_seconds, int sandbox)
 {
 	/* The pipes are above 4 (0-4 are open), so these cannot clobber each other. */
 	if (dup2(down, AG_IN_FD) < 0 || dup2(up, AG_OUT_FD) < 0)
@@ -313,9 +301,6 @@ static __attribute__((noreturn)) void child(int down, int up, int server, int cp
 	if (syscall(SYS_close_range, AG_OUT_FD + 1, ~0U, 0) != 0)
 		for (int fd = AG_OUT_FD + 1; fd < 1024; fd++)
 			close(fd);
-	/* Before seccomp, which would refuse the message on stderr; loading runs no driver code. */
-	if (load(object, size))
-		ag_sys_exit(AG_EXIT_SETUP);
 	struct ag_sandbox sb = { .cpu_seconds = cpu_seconds, .nproc = 0, .seccomp = 1, .view = 1 };
 	if (ag_sandbox_child(&sb, server, sandbox))
 		ag_sys_exit(AG_EXIT_SETUP);
@@ -324,7 +309,7 @@ static __attribute__((noreturn)) void child(int down, int up, int server, int cp
 	ag_sys_exit(AG_EXIT_OK);
 }
 
-static void fork_one(int cpu_seconds, int sandbox, const unsigned char *object, unsigned int size)
+static void fork_one(int cpu_seconds, int sandbox)
 {
 	int down[2], up[2];
 	if (pipe(down) != 0) {
@@ -346,7 +331,7 @@ static void fork_one(int cpu_seconds, int sandbox, const unsigned char *object, 
 	int server = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		child(down[0], up[1], server, cpu_seconds, sandbox, object, size);
+		child(down[0], up[1], server, cpu_seconds, sandbox);
 	int err = errno;
 	close(down[0]);
 	close(up[1]);
@@ -381,15 +366,8 @@ static __attribute__((noreturn)) void fork_server(int sandbox)
 		if (type < 0)
 			ag_sys_exit(AG_EXIT_OK);
 		/* Any other command was meant for a child that had already died: ChildEnded answered it. */
-		if (type == AG_MSG_FORK) {
-			int cpu = (int)ag_rd_u32();
-			unsigned int size;
-			/* The child gets its copy of the frame buffer (and so of the object) with the fork. */
-			const unsigned char *object = ag_rd_blob(&size);
-			if (!object)
-				ag_sys_exit(AG_EXIT_PROTOCOL);
-			fork_one(cpu, sandbox, object, size);
-		}
+		if (type == AG_MSG_FORK)
+			fork_one((int)ag_rd_u32(), sandbox);
 	}
 }
 
@@ -455,9 +433,9 @@ int main(int argc, char **argv)
 	}
 	size_t object_size = 0;
 	unsigned char *object = driver ? read_object(driver, &object_size) : NULL;
-	if (!object && !server) {
+	if (!object) {
 		if (!driver)
-			fprintf(stderr, "autograder host: --driver OBJ is required (but for --fork-server)\n");
+			fprintf(stderr, "autograder host: --driver OBJ is required\n");
 		return AG_EXIT_SETUP;
 	}
 	if (ag_setup_fds(in_fd, out_fd, NULL, 0))
@@ -495,11 +473,14 @@ int main(int argc, char **argv)
 		if (getppid() != parent)
 			return AG_EXIT_PARENT_GONE;
 	}
+	char why[256];
+	if (ag_load_driver(object, object_size, why, sizeof why)) {
+		fprintf(stderr, "autograder host: cannot load the driver: %s\n", why);
+		return AG_EXIT_SETUP;
+	}
+	free(object);
 	if (server)
 		fork_server(sandbox);
-	if (load(object, object_size))
-		return AG_EXIT_SETUP;
-	free(object);
 	send_ready("c");
 	serve();
 	return AG_EXIT_OK;

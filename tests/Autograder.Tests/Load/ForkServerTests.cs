@@ -40,14 +40,7 @@ public sealed class ForkServerTests
         MODULE_LICENSE("GPL");
         """;
 
-    // Disposed after each test: it pools the C fork servers, which would otherwise outlive the test.
-    private HostLauncher Launcher { get; set; } = null!;
-
-    [SetUp]
-    public void StartLauncher() => Launcher = new(AppContext.BaseDirectory, null, new HostLimits());
-
-    [TearDown]
-    public void StopLauncher() => Launcher.Dispose();
+    private static HostLauncher Launcher => new(AppContext.BaseDirectory, null, new HostLimits());
 
     private static CheckBudget Budget(double cpuSeconds = 5) => new(TimeSpan.FromSeconds(cpuSeconds), TimeSpan.FromSeconds(20));
 
@@ -87,28 +80,6 @@ public sealed class ForkServerTests
 
         Assert.That(pids.Distinct().Count(), Is.EqualTo(3));
         Assert.That(pids, Does.Not.Contain(server));
-    }
-
-    [Test]
-    public void A_pooled_server_serves_the_next_submission_with_that_submissions_driver()
-    {
-        int server;
-        using (var first = new CDriverHost(Counter(), Launcher))
-        {
-            using var instance = first.Start(new SimKernel(new KernelOptions()), Budget(), out var begin);
-            Assert.That(begin.Returned, Is.True, begin.ToString());
-            Assert.That(instance.Init().Value, Is.Zero);
-            Assert.That(instance.Ioctl(Rand, 0).Value, Is.EqualTo(101));
-            server = ParentOf(instance.Host.Pid);
-        }
-
-        var reference = NativeTestSupport.BuildExample("c/reference");
-        using var second = new CDriverHost(reference.Driver!, Launcher);
-        using var next = second.Start(new SimKernel(new KernelOptions()), Budget(), out var nextBegin);
-        Assert.That(nextBegin.Returned, Is.True, nextBegin.ToString());
-        Assert.That(ParentOf(next.Host.Pid), Is.EqualTo(server), "the same server, from the launcher's pool");
-        Assert.That(next.Init().Value, Is.Zero);
-        Assert.That(next.Ioctl(Rand, 0).Value, Is.EqualTo(-14), "the reference driver (a bad pointer is -EFAULT), not the counter");
     }
 
     [TestCase("hostile/c/fork-bomb", "SIGSYS")]
