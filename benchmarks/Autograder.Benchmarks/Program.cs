@@ -1,4 +1,5 @@
 using System.Globalization;
+using Autograder.Pipeline;
 using BenchmarkDotNet.Running;
 
 namespace Autograder.Benchmarks;
@@ -19,7 +20,7 @@ internal static class Program
 
         var submissions = 200;
         string? outDir = null;
-        var jobs = Environment.ProcessorCount;
+        var jobs = GradeOptions.DefaultJobs;
         string? examples = null;
         for (var i = 0; i < args.Length; i++)
         {

@@ -28,7 +28,7 @@ internal sealed class GradeCommand(CliConsoles consoles) : AutograderCommand<Gra
         var options = new GradeOptions
         {
             RubricPath = settings.Rubric is null ? null : Path.GetFullPath(settings.Rubric),
-            Jobs = settings.Jobs ?? Environment.ProcessorCount,
+            Jobs = settings.Jobs ?? GradeOptions.DefaultJobs,
             Only = settings.OnlyChecks,
             Visibility = settings.Visibility,
             Shard = shard?.ToString(),

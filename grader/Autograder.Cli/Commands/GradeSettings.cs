@@ -16,7 +16,7 @@ internal sealed class GradeSettings : OutputSettings
     public string? Rubric { get; init; }
 
     [CommandOption("-j|--jobs <N>")]
-    [Description("Submissions graded in parallel (default: the number of cores).")]
+    [Description("Submissions graded in parallel (default: cores + 1).")]
     public int? Jobs { get; init; }
 
     [CommandOption("--only <CHECKS>")]
