@@ -209,13 +209,6 @@ internal sealed class DriverInstance : IDisposable
                 continue;
             }
 
-            // A C fork-server child's end: the server relays nothing of it after this (its channel's EOF).
-            if (reader.Type == Msg.ChildEnded)
-            {
-                _host.ChildEnded(reader);
-                break;
-            }
-
             Dispatch(reader);
         }
 
@@ -231,6 +224,12 @@ internal sealed class DriverInstance : IDisposable
     private DriverCall Died(Exception? e, int oopsBefore)
     {
         _dead = true;
+        if (e is InvalidDataException)
+        {
+            // Nothing more it says can be trusted, and waiting for it to end would only cost time.
+            _host.Kill("sent a malformed frame");
+        }
+
         var how = _host.DescribeExit();
         _deathReason = how;
         if (_host.KillReason is { } killed && killed.StartsWith("timed out", StringComparison.Ordinal))

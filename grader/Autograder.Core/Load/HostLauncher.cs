@@ -161,15 +161,13 @@ internal sealed class HostLauncher : IDisposable
                 return $"the fork server could not fork: {why}";
             }
 
-            forked = server.ForkedChild(pid);
-            if (!r.Read(server.FromHost))
+            // The child's pipes, straight from the server's fds: no relay, so a round trip wakes two processes.
+            var (toFd, fromFd) = (r.U32(), r.U32());
+            forked = server.ForkedChild(pid, OpenFd(server.Pid, toFd, FileAccess.Write), OpenFd(server.Pid, fromFd, FileAccess.Read));
+            server.Writer.Start(Msg.Attached).SendTo(server.ToHost);
+            r = forked.Reader;
+            if (!r.Read(forked.FromHost))
             {
-                return "the fork server closed the channel";
-            }
-
-            if (r.Type == Msg.ChildEnded)
-            {
-                forked.ChildEnded(r);
                 return $"the forked C host {forked.DescribeExit()} before Ready: {forked.Output.Trim()}";
             }
 
@@ -200,6 +198,8 @@ internal sealed class HostLauncher : IDisposable
 
         // The channel may be mid-frame: the server goes, and with it the child.
         server.Kill("failed to fork");
+        forked?.ToHost.Dispose();
+        forked?.FromHost.Dispose();
         child = null!;
         problem = failure ?? "no child";
         return false;
@@ -252,6 +252,10 @@ internal sealed class HostLauncher : IDisposable
         host = null!;
         return false;
     }
+
+    /// <summary>Another process's fd, opened anew through /proc (a pipe end: the same pipe, our own descriptor).</summary>
+    private static FileStream OpenFd(int pid, uint fd, FileAccess access) =>
+        new(File.OpenHandle($"/proc/{pid}/fd/{fd}", FileMode.Open, access, FileShare.ReadWrite), access, bufferSize: 0);
 
     /// <summary>Sends a command that makes no kernel calls (LoadAssembly) and waits for its Result.</summary>
     public static DriverCall Call(HostProcess host, Action<FrameWriter> build, TimeSpan timeout)

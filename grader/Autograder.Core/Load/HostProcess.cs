@@ -40,6 +40,9 @@ internal sealed class HostProcess : IDisposable
     // the one Forked reported (CPU time and kills are its own), and ChildEnded says how it ended. The
     // server does not reap it before it has relayed its last frame, so its pid stays valid until then.
     private readonly HostProcess? _server;
+    // A fork-server child's own channel: the server's pipes to it, opened through /proc/<server>/fd.
+    private readonly Stream? _toChild;
+    private readonly Stream? _fromChild;
     private readonly int _outputMark;
     private readonly Lock _childLock = new();
     private string? _childEnd;
@@ -57,23 +60,25 @@ internal sealed class HostProcess : IDisposable
         Reader = new FrameReader();
     }
 
-    private HostProcess(HostProcess server, int pid)
+    private HostProcess(HostProcess server, int pid, Stream toChild, Stream fromChild)
     {
         Kind = server.Kind;
         Pid = pid;
         _server = server;
+        _toChild = toChild;
+        _fromChild = fromChild;
         lock (server._output)
         {
             _outputMark = server._output.Length;
         }
 
-        Writer = server.Writer;
-        Reader = server.Reader;
+        Writer = new FrameWriter();
+        Reader = new FrameReader();
     }
 
     public HostKind Kind { get; }
-    public Stream ToHost => _server?.ToHost ?? _toHost!;
-    public Stream FromHost => _server?.FromHost ?? _fromHost!;
+    public Stream ToHost => _toChild ?? _toHost!;
+    public Stream FromHost => _fromChild ?? _fromHost!;
     public int Pid { get; }
     public FrameWriter Writer { get; }
     public FrameReader Reader { get; }
@@ -176,8 +181,8 @@ internal sealed class HostProcess : IDisposable
     // A disposed server counts as exited: its children may still ask (cancellation disposes hosts mid-check).
     public bool HasExited => _server is null ? _disposed || _process!.HasExited : _childEnd is not null || _server.HasExited;
 
-    /// <summary>A child the fork server (this process) just reported in Forked; its frames follow on our channel.</summary>
-    public HostProcess ForkedChild(int pid) => new(this, pid);
+    /// <summary>A child the fork server (this process) just reported in Forked, talking over its own pipes.</summary>
+    public HostProcess ForkedChild(int pid, Stream toChild, Stream fromChild) => new(this, pid, toChild, fromChild);
 
     /// <summary>Records the fork server's ChildEnded frame (the reader is positioned after its type).</summary>
     public void ChildEnded(FrameReader r)
@@ -250,8 +255,8 @@ internal sealed class HostProcess : IDisposable
     }
 
     /// <summary>
-    /// Reads (and drops) the child's frames until the server's ChildEnded: after End, or after the grader
-    /// gave up on the child, so the channel is clean for the next Fork. A child still running after
+    /// Waits for the server's ChildEnded: after End, or after the grader gave up on the child, so the
+    /// server's channel is clean for the next Fork. A child still running after
     /// <paramref name="grace"/> is killed; a server that does not report it then is killed too (the
     /// driver host replaces it).
     /// </summary>
@@ -400,7 +405,9 @@ internal sealed class HostProcess : IDisposable
     {
         if (_server is not null)
         {
-            // The channel is the server's: only make sure the child is gone and the channel clean.
+            // Closing its channel ends a child waiting for a command; the server then reports it.
+            _toChild!.Dispose();
+            _fromChild!.Dispose();
             if (_childEnd is null && !_server.HasExited)
             {
                 AwaitChildEnd(TimeSpan.FromSeconds(2));

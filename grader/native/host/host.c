@@ -15,8 +15,11 @@
  * RLIMIT_NPROC, then Ready (kind "c-fork-server") and, per Fork command, one child forked from this
  * pristine state (the server never runs driver code; its own driver globals stay as loaded). The child
  * gets fresh pipes as its fds 3/4, sets its CPU limit, RLIMIT_NPROC 0 and seccomp, and then is exactly
- * the one-instance host above. The server relays whole frames both ways (so a child can neither forge
- * a server frame nor leave half a frame behind) and, once the child is reaped, reports ChildEnded.
+ * the one-instance host above, talking to the grader directly: Forked names the server's fds of the
+ * child's pipes, which the grader opens through /proc/<server>/fd (nothing relays, so a round trip wakes
+ * two processes, not four). Once the grader says Attached the server closes its copies, reaps the child
+ * and reports ChildEnded. A child cannot forge a server frame or leave half a frame on its channel: the
+ * server's channel is not the child's.
  * --cpu-seconds is ignored there: each Fork says it.
  */
 #define _GNU_SOURCE
@@ -222,77 +225,6 @@ static void send_ready(const char *kind)
 
 /* ---- fork server ---------------------------------------------------------------------------- */
 
-/* Child frames waiting to be relayed: room for one whole frame plus a read's worth. */
-static unsigned char g_relay[AG_MAX_FRAME + 4 + 64 * 1024];
-
-static unsigned int le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
-}
-
-static void reap(pid_t pid, int *status)
-{
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-}
-
-/* Relays whole frames between the grader (3/4) and the child (down: its commands, up: its frames)
- * until the child's end of up closes. Returns "" or why the child was stopped. */
-static const char *relay(pid_t pid, int down, int up)
-{
-	unsigned long have = 0;
-	int down_ok = 1;
-	for (;;) {
-		struct pollfd fds[2] = { { AG_IN_FD, POLLIN, 0 }, { up, POLLIN, 0 } };
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			kill(pid, SIGKILL);
-			return "the fork server could not poll";
-		}
-		if (fds[1].revents) {
-			long r = ag_sys_read(up, g_relay + have, sizeof g_relay - have);
-			if (r == -4)
-				continue;
-			if (r <= 0)
-				return have ? "the child ended in the middle of a frame" : "";
-			have += (unsigned long)r;
-			unsigned long at = 0;
-			while (have - at >= 4) {
-				unsigned int len = le32(g_relay + at);
-				if (len < 1 || len > AG_MAX_FRAME) {
-					kill(pid, SIGKILL);
-					return "the child sent a malformed frame";
-				}
-				if (have - at - 4 < len)
-					break;
-				unsigned char type = g_relay[at + 4];
-				if (type == AG_MSG_FORK || type == AG_MSG_FORKED || type == AG_MSG_CHILD_ENDED) {
-					kill(pid, SIGKILL);
-					return "the child sent a fork-server frame";
-				}
-				if (ag_write_all(AG_OUT_FD, g_relay + at, 4 + (unsigned long)len)) {
-					kill(pid, SIGKILL);
-					ag_sys_exit(AG_EXIT_PROTOCOL);
-				}
-				at += 4 + (unsigned long)len;
-			}
-			memmove(g_relay, g_relay + at, have - at);
-			have -= at;
-		}
-		if (fds[0].revents) {
-			if (ag_read_frame() < 0) {
-				/* The grader is gone: so is everything we serve. */
-				kill(pid, SIGKILL);
-				ag_sys_exit(AG_EXIT_OK);
-			}
-			/* A child that stopped reading is about to end: its end of up closes next. */
-			if (down_ok && ag_forward_frame(down))
-				down_ok = 0;
-		}
-	}
-}
-
 static __attribute__((noreturn)) void child(int down, int up, int server, int cpu_seconds, int sandbox)
 {
 	/* The pipes are above 4 (0-4 are open), so these cannot clobber each other. */
@@ -309,23 +241,33 @@ static __attribute__((noreturn)) void child(int down, int up, int server, int cp
 	ag_sys_exit(AG_EXIT_OK);
 }
 
+static void reap(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+static void forked(unsigned int pid, const char *why, int down, int up)
+{
+	ag_begin(AG_MSG_FORKED);
+	ag_u32(pid);
+	ag_str(why);
+	ag_u32((unsigned int)down);
+	ag_u32((unsigned int)up);
+	ag_send();
+}
+
 static void fork_one(int cpu_seconds, int sandbox)
 {
 	int down[2], up[2];
 	if (pipe(down) != 0) {
-		ag_begin(AG_MSG_FORKED);
-		ag_u32(0);
-		ag_str(strerror(errno));
-		ag_send();
+		forked(0, strerror(errno), -1, -1);
 		return;
 	}
 	if (pipe(up) != 0) {
 		close(down[0]);
 		close(down[1]);
-		ag_begin(AG_MSG_FORKED);
-		ag_u32(0);
-		ag_str(strerror(errno));
-		ag_send();
+		forked(0, strerror(errno), -1, -1);
 		return;
 	}
 	int server = getpid();
@@ -335,17 +277,25 @@ static void fork_one(int cpu_seconds, int sandbox)
 	int err = errno;
 	close(down[0]);
 	close(up[1]);
-	ag_begin(AG_MSG_FORKED);
-	ag_u32(pid > 0 ? (unsigned int)pid : 0);
-	ag_str(pid > 0 ? "" : strerror(err));
-	ag_send();
 	if (pid < 0) {
 		close(down[1]);
 		close(up[0]);
+		forked(0, strerror(err), -1, -1);
 		return;
 	}
-	const char *note = relay(pid, down[1], up[0]);
-	/* Closing down ends a child that closed its fd 4 and waits for a command. */
+	/* The grader opens these through /proc, then says Attached: only then may they close. */
+	forked((unsigned int)pid, "", down[1], up[0]);
+	int type = ag_read_frame();
+	const char *note = "";
+	if (type < 0) {
+		/* The grader is gone: so is everything we serve. */
+		kill(pid, SIGKILL);
+		ag_sys_exit(AG_EXIT_OK);
+	}
+	if (type != AG_MSG_ATTACHED) {
+		kill(pid, SIGKILL);
+		note = "the grader did not attach to the child";
+	}
 	close(down[1]);
 	close(up[0]);
 	int status = 0;

@@ -150,6 +150,39 @@ public sealed class ForkServerTests
     }
 
     [Test]
+    public void A_child_forging_a_server_frame_only_crashes_itself()
+    {
+        // The child writes a ChildEnded frame on its channel with a raw system call: the server's channel
+        // is not its own, so the grader sees a malformed frame from the child, and the server serves on.
+        const string Forger = """
+            #include <linux/module.h>
+            static int __init go(void)
+            {
+                static const unsigned char frame[] = { 14, 0, 0, 0, 0x22, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+                long ret;
+                asm volatile("syscall" : "=a"(ret) : "a"(1L), "D"(4L), "S"(frame), "d"(sizeof frame) : "rcx", "r11", "memory");
+                return 0;
+            }
+            module_init(go);
+            """;
+        NativeTestSupport.RequireGcc();
+        var build = NativeTestSupport.Compiler.Compile("forger", [("my-rng.c", Forger)]);
+        Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
+        using var host = new CDriverHost(build.Driver!, Launcher);
+        int server;
+        using (var instance = host.Start(new SimKernel(new KernelOptions()), Budget(), out var begin))
+        {
+            Assert.That(begin.Returned, Is.True, begin.ToString());
+            server = ParentOf(instance.Host.Pid);
+            Assert.That(instance.Init().Status, Is.EqualTo(CallStatus.Crashed), "the submission's doing");
+        }
+
+        using var next = host.Start(new SimKernel(new KernelOptions()), Budget(), out var again);
+        Assert.That(again.Returned, Is.True, again.ToString());
+        Assert.That(ParentOf(next.Host.Pid), Is.EqualTo(server), "the server was not disturbed");
+    }
+
+    [Test]
     public void A_dead_server_is_replaced_at_the_next_instance()
     {
         using var host = new CDriverHost(Counter(), Launcher);
@@ -160,6 +193,13 @@ public sealed class ForkServerTests
             first = ParentOf(instance.Host.Pid);
             Assert.That(instance.Init().Value, Is.Zero);
             System.Diagnostics.Process.GetProcessById(first).Kill();
+            // The child talks to us directly; it dies with its server (PR_SET_PDEATHSIG), a moment later.
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (File.Exists($"/proc/{instance.Host.Pid}/stat") && !File.ReadAllText($"/proc/{instance.Host.Pid}/stat").Contains(") Z", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(5);
+            }
+
             var after = instance.Ioctl(Rand, 0);
             Assert.That(after.Status, Is.EqualTo(CallStatus.Crashed), after.ToString());
         }

@@ -28,16 +28,18 @@ public enum Msg : byte
     Exit = 0x14,         // run module_exit
     End = 0x15,          // drop the instance
     // C fork server only (host.c --fork-server), between instances: u32 CPU seconds of the new child.
-    // Answered by Forked, then the child's own frames (Ready first) relayed whole, then ChildEnded.
-    // The server ignores any other command between children (a command that reached a dead child).
+    // Answered by Forked; the grader opens the child's pipes through /proc/<server>/fd and says Attached;
+    // the child's frames (Ready first) come on those pipes; ChildEnded on the server's channel once it is
+    // reaped. The server ignores any other command between children.
     Fork = 0x16,
+    Attached = 0x17,
 
     // host -> grader: the outcome of a command.
     // u8 ResultStatus, i64 value, string message.
     Result = 0x20,
 
-    // fork server -> grader (never from driver code: the server drops a child that sends them).
-    Forked = 0x21,       // u32 pid of the child (0 = fork failed), string problem
+    // fork server -> grader (on the server's channel, which no child can write).
+    Forked = 0x21,       // u32 pid of the child (0 = fork failed), string problem, u32 server fd writing to the child, u32 server fd reading from it
     ChildEnded = 0x22,   // u32 pid, u8 how (0 exited, 1 killed by a signal), u32 exit code or signal, string note
 
     // host -> grader kernel calls; each answered by Reply.
