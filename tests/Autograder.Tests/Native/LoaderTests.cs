@@ -1,5 +1,3 @@
-using Autograder.Protocol;
-
 namespace Autograder.Tests.Native;
 
 /// <summary>The host's loader (grader/native/host/loader.c) maps a driver object as the kernel maps a module.</summary>
@@ -27,13 +25,7 @@ public class LoaderTests
             module_init(go);
             """;
         const string Helper = "int helper(int x);\nstatic int twice(int x) { return 2 * x; }\nint helper(int x) { return twice(x) + 2; }\n";
-        var build = NativeTestSupport.Compiler.Compile("two-units", [("my-rng.c", Main), ("helper.c", Helper)]);
-        Assert.That(build.Success, Is.True, () => string.Join("\n", build.Diagnostics.Select(d => d.Message)));
-        using var grader = new FakeGrader(build.Driver!, sandbox: true);
-
-        grader.ReadReady();
-        Assert.That(grader.Init().Value, Is.Zero);
-        Assert.That(grader.Calls.Single(c => c.Type == Msg.Printk).Text, Does.EndWith("two 42 1\n"));
+        Assert.That(NativeTestSupport.InitPrintk("two-units", [("my-rng.c", Main), ("helper.c", Helper)]), Does.EndWith("two 42 1\n"));
     }
 
     [Test]

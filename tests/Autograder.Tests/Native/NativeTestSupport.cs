@@ -43,6 +43,19 @@ internal static class NativeTestSupport
             string.Join("; ", build.Diagnostics.Select(d => $"{d.File}:{d.Line}:{d.Column} {d.Severity} {d.Message}")));
         return build;
     }
+
+    /// <summary>Builds the sources, runs module_init in a sandboxed host (it must return 0) and returns the one
+    /// line it printed.</summary>
+    public static string InitPrintk(string id, IReadOnlyList<(string Path, string Text)> sources)
+    {
+        RequireGcc();
+        var build = Compiler.Compile(id, sources);
+        Assert.That(build.Success, Is.True, () => string.Join("\n", build.Diagnostics.Select(d => d.Message)));
+        using var grader = new FakeGrader(build.Driver!, sandbox: true);
+        grader.ReadReady();
+        Assert.That(grader.Init().Value, Is.Zero);
+        return grader.Calls.Single(c => c.Type == Msg.Printk).Text!;
+    }
 }
 
 /// <summary>One kernel call the fake grader saw.</summary>
