@@ -146,28 +146,3 @@ void ag_result(unsigned char status, long long value, const char *message)
 	ag_str(message ? message : "");
 	ag_send();
 }
-
-long ag_write_all(int fd, const void *buf, unsigned long n)
-{
-	const unsigned char *p = buf;
-	unsigned long done = 0;
-	while (done < n) {
-		long w = ag_sys_write(fd, p + done, n - done);
-		if (w == -4)
-			continue;
-		if (w <= 0)
-			return -1;
-		done += (unsigned long)w;
-	}
-	return 0;
-}
-
-long ag_forward_frame(int fd)
-{
-	unsigned char hdr[4];
-	for (int i = 0; i < 4; i++)
-		hdr[i] = (unsigned char)(g_in_len >> (8 * i));
-	if (ag_write_all(fd, hdr, 4))
-		return -1;
-	return ag_write_all(fd, g_in, g_in_len);
-}

@@ -36,10 +36,6 @@ unsigned char ag_rd_u8(void);
 unsigned int ag_rd_u32(void);
 unsigned long long ag_rd_u64(void);
 
-/* Writes all n bytes to fd (retrying short writes); 0, or -1 when fd is broken. */
-long ag_write_all(int fd, const void *buf, unsigned long n);
-/* Writes the frame last returned by ag_read_frame, whole, to fd (the fork server's relay). */
-long ag_forward_frame(int fd);
 
 /* Sends Result(status, value, message). */
 void ag_result(unsigned char status, long long value, const char *message);
