@@ -95,7 +95,9 @@ public class HostileBatchTests
     [TestCase("c-stack-overflow", "stack overflow")]
     [TestCase("c-infinite-loop-ioctl", "timed out after 600 ms")]
     [TestCase("cs-infinite-loop-ioctl", "timed out after 600 ms")]
-    [TestCase("cs-deep-recursion", "stack overflow")]
+    // The runtime does not always get to print "Stack overflow." before it dies (1 run in ~4 in a busy
+    // batch): then the crash is told by its signal. Either way it is the submission's crash.
+    [TestCase("cs-deep-recursion", "stack overflow|SIGSEGV")]
     [TestCase("cs-allocation-bomb", "OutOfMemory")]
     [TestCase("cs-throws", "NullReferenceException")]
     public void A_hostile_ioctl_costs_only_the_checks_that_call_it(string id, string reason)
@@ -108,7 +110,7 @@ public class HostileBatchTests
             {
                 Assert.That(check.Status, Is.EqualTo(CheckStatuses.Error), $"{check.Id}: {Describe(result)}");
                 Assert.That(check.Fault, Is.EqualTo(Faults.Submission), $"{check.Id}: {Describe(result)}");
-                Assert.That(check.Feedback, Does.Contain(reason).IgnoreCase, $"{check.Id}: {Describe(result)}");
+                Assert.That(reason.Split('|').Any(r => check.Feedback.Contains(r, StringComparison.OrdinalIgnoreCase)), Is.True, $"{check.Id}: {Describe(result)}");
                 Assert.That(check.Feedback, Does.Contain("during ioctl(0x80047101"), $"{check.Id}: {Describe(result)}");
             }
             else
