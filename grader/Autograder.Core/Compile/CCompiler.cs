@@ -25,8 +25,7 @@ internal sealed record CDriver(string Host, string Object);
 /// our headers only, implicit declarations are errors), checks the object's undefined symbols
 /// against the kernel model and its sections for load-time code; the host's loader (grader/native/host/
 /// loader.c) maps the object. Thread-safe: each call works in its own directory under the work root.
-/// Objects stay until
-/// <see cref="Delete"/> or <see cref="Dispose"/> (which removes the whole work root).
+/// Objects stay until <see cref="Delete"/> or <see cref="Dispose"/> (which removes the whole work root).
 /// </summary>
 internal sealed partial class CCompiler : IDisposable
 {
@@ -229,7 +228,7 @@ internal sealed partial class CCompiler : IDisposable
         }
     }
 
-    /// <summary>Removes one build's directory (its executable included).</summary>
+    /// <summary>Removes one build's directory (its driver object included).</summary>
     public static void Delete(CBuild build)
     {
         if (build.WorkDir is not null && Directory.Exists(build.WorkDir))
@@ -265,8 +264,10 @@ internal sealed partial class CCompiler : IDisposable
                 continue;
             }
 
-            var unit = units.FirstOrDefault(u => FindCall(u.Text, name).Line > 0, units[0]);
-            var (lineNo, column) = FindCall(unit.Text, name);
+            // The first unit that names it (the object is all units joined).
+            var found = units.Select(u => (Unit: u, At: FindCall(u.Text, name))).FirstOrDefault(f => f.At.Line > 0);
+            var unit = found.Unit.Text is null ? units[0] : found.Unit;
+            var (lineNo, column) = found.At;
             if (name == "__invalid_size_argument_for_IOC")
             {
                 diagnostics.Add(new Diagnostic("error", unit.Relative, lineNo, column,

@@ -19,6 +19,9 @@ internal sealed class NativeToolchain
     private const string ReadyMarker = "ready";
     private const string HostName = "driver-host";
 
+    // Bump when Build changes what it makes of the same sources (steps, flags, the export table).
+    private const int BuildRecipe = 2;
+
     private const UnixFileMode DirMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
@@ -49,6 +52,7 @@ internal sealed class NativeToolchain
     public static (NativeToolchain? Toolchain, string? Problem) Shared => SharedInstance.Value;
 
     public string Gcc { get; }
+
     /// <summary>The cache directory of this version of the native sources.</summary>
     public string Root { get; }
 
@@ -98,8 +102,8 @@ internal sealed class NativeToolchain
                 }
             }
 
+            // Build wrote the model's exports and the libc-like functions (the recipe is in the cache key).
             var exports = new HashSet<string>(File.ReadAllLines(Path.Combine(dir, "lib", "exports.txt")), StringComparer.Ordinal);
-            exports.UnionWith(KernelLibcFunctions);
             return (new NativeToolchain(gcc, dir, exports, ReadList(resources, "kernel-symbols.txt"), ReadList(resources, "kernel-headers.txt")), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -148,6 +152,8 @@ internal sealed class NativeToolchain
     private static string Hash(SortedDictionary<string, byte[]> resources)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // How the sources are built is part of what is cached: a new recipe must not reuse an old build.
+        sha.AppendData(Encoding.UTF8.GetBytes($"recipe {BuildRecipe}\0{string.Join(' ', KernelLibcFunctions)}\0"));
         foreach (var (name, content) in resources)
         {
             sha.AppendData(Encoding.UTF8.GetBytes(name + "\0"));
@@ -270,7 +276,7 @@ internal sealed class NativeToolchain
     }
 
     /// <summary>Runs build steps in order; the first failure's message, or null.</summary>
-    private static string? Run(IEnumerable<(string Tool, string[] Args)> steps, string? workDir = null)
+    private static string? Run(IEnumerable<(string Tool, string[] Args)> steps, string workDir)
     {
         foreach (var (tool, args) in steps)
         {

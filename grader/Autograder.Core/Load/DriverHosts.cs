@@ -22,10 +22,11 @@ internal interface IDriverHost : IDisposable
 }
 
 /// <summary>
-/// C# drivers: one worker process serves every instance (a fresh load context each), and is
-/// replaced when an instance kills it or earlier instances fill half its heap. A healthy worker goes back to the launcher's pool when the submission
-/// is done: the next submission's driver gets fresh load contexts in it, and the compile-time allowlist
-/// leaves a driver nothing else to leave behind (no threads, files, timers, finalizers or reflection).
+/// C# drivers: one worker process serves every instance (a fresh load context each), and is replaced when
+/// an instance kills it or earlier instances fill half its heap. A healthy worker goes back to the
+/// launcher's pool when the submission is done: the next submission's driver gets fresh load contexts in
+/// it, and the compile-time allowlist leaves a driver nothing else to leave behind (no threads, files,
+/// timers, finalizers or reflection).
 /// </summary>
 internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) : IDriverHost
 {
@@ -123,8 +124,8 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
 }
 
 /// <summary>
-/// C drivers: fork servers (the linked executable, sandboxed once) and a fresh child forked from a
-/// server's pristine state per instance. A server serves one child at a time, so a check that holds two
+/// C drivers: fork servers (the prebuilt host with the driver's object loaded, sandboxed once) and a fresh
+/// child forked from a server's pristine state per instance. A server serves one child at a time, so a check that holds two
 /// instances at once (determinism) gets a second server, kept for the rest of the submission. A crash,
 /// timeout or oops ends only that child; a server that dies or loses track of a child is replaced.
 /// Not thread-safe (one submission, one thread), except that <see cref="Dispose"/> may cancel.

@@ -102,7 +102,6 @@ internal sealed class HostLauncher : IDisposable
 
     public bool Sandboxed => _launchPath is not null;
 
-
     public bool TryStartWorker(out HostProcess worker, out string problem)
     {
         var env = new Dictionary<string, string>
@@ -127,8 +126,9 @@ internal sealed class HostLauncher : IDisposable
         return TryStart(command, out worker, out problem);
     }
 
-    /// <summary>Starts the C fork server of a compiled driver (the prebuilt host loading its object): one sandbox set-up (namespaces, private /tmp,
-    /// uid, memory and file limits) for all its instances; see <see cref="TryFork"/>.</summary>
+    /// <summary>Starts the C fork server of a compiled driver (the prebuilt host loading its object): one
+    /// sandbox set-up (namespaces, private /tmp, uid, memory and file limits) for all its instances; see
+    /// <see cref="TryFork"/>.</summary>
     public bool TryStartC(CDriver driver, out HostProcess server, out string problem)
     {
         // The host applies its own sandbox (it must: each child installs seccomp after the fork).

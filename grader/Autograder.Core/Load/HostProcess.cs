@@ -36,11 +36,10 @@ internal sealed class HostProcess : IDisposable
     private volatile bool _killed;
     private volatile bool _disposed;
 
-    // A fork-server child: it speaks on its server's channel (the server relays whole frames), its pid is
-    // the one Forked reported (CPU time and kills are its own), and ChildEnded says how it ended. The
-    // server does not reap it before it has relayed its last frame, so its pid stays valid until then.
+    // A fork-server child: its pid is the one Forked reported (CPU time and kills are its own), and the
+    // server's ChildEnded says how it ended; the server reaps it only then, so its pid stays valid until
+    // ChildEnded. Its channel is its own: the server's pipes to it, opened through /proc/<server>/fd.
     private readonly HostProcess? _server;
-    // A fork-server child's own channel: the server's pipes to it, opened through /proc/<server>/fd.
     private readonly Stream? _toChild;
     private readonly Stream? _fromChild;
     private readonly int _outputMark;
