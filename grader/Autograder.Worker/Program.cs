@@ -11,7 +11,8 @@ if (!TryParse(args, out var inFd, out var outFd))
     return ExitCodes.Usage;
 }
 
-using var input = new FileStream(new SafeFileHandle(inFd, ownsHandle: true), FileAccess.Read, bufferSize: 64 * 1024);
+// Unbuffered both ways: FrameReader reads ahead itself.
+using var input = new FileStream(new SafeFileHandle(inFd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
 // Unbuffered: each frame goes out in one write, and nothing waits in a buffer when a driver hangs.
 using var output = new FileStream(new SafeFileHandle(outFd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
 return new WorkerHost(input, output).Run();

@@ -26,7 +26,9 @@ internal interface IDriverHost : IDisposable
 /// an instance kills it or earlier instances fill half its heap. A healthy worker goes back to the
 /// launcher's pool when the submission is done: the next submission's driver gets fresh load contexts in
 /// it, and the compile-time allowlist leaves a driver nothing else to leave behind (no threads, files,
-/// timers, finalizers or reflection).
+/// timers, finalizers, reflection or unsafe code). That holds after an oops too: it is an exception
+/// thrown at a kernel call, which unwinds only the driver's own frames, and the instance is never
+/// called again (its later kernel calls throw it again).
 /// </summary>
 internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) : IDriverHost
 {
@@ -77,11 +79,6 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
             if (i.Dead)
             {
                 Retire();
-            }
-            else if (i.Kernel.Oops is not null)
-            {
-                // A driver that oopsed may have been stopped anywhere: its worker is not lent out again.
-                _faulted = true;
             }
         });
         begin = instance.Begin();

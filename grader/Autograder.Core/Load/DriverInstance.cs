@@ -81,7 +81,12 @@ internal sealed class DriverInstance : IDisposable
 
     public HostProcess Host => _host;
 
-    public DriverCall Begin() => Command(Msg.Begin, null);
+    /// <summary>A C host is one process per instance: Begin and End would be round trips that do nothing.</summary>
+    private bool OneProcessPerInstance => _host?.Kind == HostKind.C;
+
+    public DriverCall Begin() => OneProcessPerInstance && !_dead ? Ok : Command(Msg.Begin, null);
+
+    private static readonly DriverCall Ok = new(CallStatus.Returned, 0, null);
 
     /// <summary>What Begin gives when the C# worker must be replaced first (CSharpDriverHost does so).</summary>
     public static readonly DriverCall WorkerFull = new(CallStatus.HarnessError, 0, "the worker's heap is half used by earlier instances");
@@ -131,7 +136,7 @@ internal sealed class DriverInstance : IDisposable
         }
 
         _ended = true;
-        if (!_dead)
+        if (!_dead && !OneProcessPerInstance)
         {
             Command(Msg.End, null);
         }

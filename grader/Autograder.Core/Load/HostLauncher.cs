@@ -11,8 +11,9 @@ namespace Autograder.Load;
 /// </summary>
 internal sealed class HostLauncher : IDisposable
 {
-    /// <summary>Submissions one pooled worker serves before it is replaced (bounds any slow leak).</summary>
-    public const int MaxWorkerUses = 25;
+    /// <summary>Submissions one pooled worker serves before it is replaced: its load contexts are never freed
+    /// (~0.5 MB of native memory per submission), so this bounds a worker near 75 MB. A start costs ~60 ms of CPU.</summary>
+    public const int MaxWorkerUses = 100;
 
     private readonly Stack<HostProcess> _idle = new();
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
@@ -145,7 +146,9 @@ internal sealed class HostLauncher : IDisposable
         // The child's own RLIMIT_CPU backs up the watchdog (which kills at budget.Cpu).
         var cpu = (uint)Math.Ceiling(budget.Cpu.TotalSeconds) + 1;
         HostProcess? forked = null;
-        var handshake = Task.Run(() =>
+        // On this thread, no hop to the pool: a hung handshake is ended by killing the server (its children die
+        // with it), which ends the reads below.
+        var failure = WithDeadline(server, "did not fork in time", () =>
         {
             server.Writer.Start(Msg.Fork).U32(cpu).SendTo(server.ToHost);
             var r = server.Reader;
@@ -179,16 +182,6 @@ internal sealed class HostLauncher : IDisposable
             var version = r.U32();
             return version == Layout.ProtocolVersion ? null : $"protocol version {version}, expected {Layout.ProtocolVersion}";
         });
-        string? failure;
-        try
-        {
-            failure = handshake.Wait(ReadyTimeout) ? handshake.Result : $"no Ready within {ReadyTimeout.TotalSeconds:0} s";
-        }
-        catch (AggregateException e)
-        {
-            failure = e.InnerException?.Message ?? e.Message;
-        }
-
         if (failure is null && forked is not null)
         {
             child = forked;
@@ -219,7 +212,7 @@ internal sealed class HostLauncher : IDisposable
         }
 
         var started = host;
-        var ready = Task.Run(() =>
+        var failure = WithDeadline(host, "did not start in time", () =>
         {
             if (!started.Reader.Read(started.FromHost) || started.Reader.Type != Msg.Ready)
             {
@@ -229,16 +222,6 @@ internal sealed class HostLauncher : IDisposable
             var version = started.Reader.U32();
             return version == Layout.ProtocolVersion ? null : $"protocol version {version}, expected {Layout.ProtocolVersion}";
         });
-        string? failure;
-        try
-        {
-            failure = ready.Wait(ReadyTimeout) ? ready.Result : $"no Ready within {ReadyTimeout.TotalSeconds:0} s";
-        }
-        catch (AggregateException e)
-        {
-            failure = e.InnerException?.Message ?? e.Message;
-        }
-
         if (failure is null)
         {
             problem = "";
@@ -260,36 +243,45 @@ internal sealed class HostLauncher : IDisposable
     /// <summary>Sends a command that makes no kernel calls (LoadAssembly) and waits for its Result.</summary>
     public static DriverCall Call(HostProcess host, Action<FrameWriter> build, TimeSpan timeout)
     {
-        try
+        DriverCall? result = null;
+        var failure = WithDeadline(host, "timed out loading", () =>
         {
             build(host.Writer);
             host.Writer.SendTo(host.ToHost);
-            var read = Task.Run(() =>
+            var r = host.Reader;
+            if (!r.Read(host.FromHost) || r.Type != Msg.Result)
             {
-                var r = host.Reader;
-                if (!r.Read(host.FromHost) || r.Type != Msg.Result)
-                {
-                    return new DriverCall(CallStatus.HarnessError, 0, "no result");
-                }
-
-                var status = (ResultStatus)r.U8();
-                var value = r.I64();
-                var message = r.Str();
-                return status == ResultStatus.Ok
-                    ? new DriverCall(CallStatus.Returned, value, null)
-                    : new DriverCall(CallStatus.HarnessError, 0, message);
-            });
-            if (read.Wait(timeout))
-            {
-                return read.Result;
+                return "no result";
             }
 
-            host.Kill("timed out loading");
-            return new DriverCall(CallStatus.HarnessError, 0, "timed out");
-        }
-        catch (Exception e) when (e is IOException or AggregateException or ObjectDisposedException)
+            var status = (ResultStatus)r.U8();
+            var value = r.I64();
+            var message = r.Str();
+            result = status == ResultStatus.Ok
+                ? new DriverCall(CallStatus.Returned, value, null)
+                : new DriverCall(CallStatus.HarnessError, 0, message);
+            return null;
+        }, timeout);
+        return result ?? new DriverCall(CallStatus.HarnessError, 0, failure);
+    }
+
+    /// <summary>
+    /// Runs a handshake with <paramref name="host"/> on this thread; past <paramref name="timeout"/> (default
+    /// <see cref="ReadyTimeout"/>) the host is killed, which ends its blocking reads. Returns the handshake's
+    /// problem, or null.
+    /// </summary>
+    private static string? WithDeadline(HostProcess host, string killReason, Func<string?> handshake, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? ReadyTimeout;
+        using var deadline = new Timer(_ => host.Kill(killReason), null, limit, Timeout.InfiniteTimeSpan);
+        try
         {
-            return new DriverCall(CallStatus.HarnessError, 0, e.Message);
+            var problem = handshake();
+            return host.KillReason == killReason ? $"no answer within {limit.TotalSeconds:0} s" : problem;
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or ObjectDisposedException)
+        {
+            return host.KillReason == killReason ? $"no answer within {limit.TotalSeconds:0} s" : e.Message;
         }
     }
 

@@ -267,32 +267,24 @@ internal sealed class HostProcess : IDisposable
         }
 
         var server = _server!;
-        var reader = Task.Run(() =>
+        // Read on this thread (no hop to the pool); a child still running after the grace is killed, and a
+        // server that does not report it 2 s later is killed too, which ends the read.
+        using var killChild = new Timer(_ => KillChild(), null, grace, Timeout.InfiniteTimeSpan);
+        using var killServer = new Timer(_ => server.Kill("lost track of its child"), null, grace + TimeSpan.FromSeconds(2), Timeout.InfiniteTimeSpan);
+        try
         {
-            try
+            while (server.Reader.Read(server.FromHost))
             {
-                while (server.Reader.Read(server.FromHost))
+                if (server.Reader.Type == Msg.ChildEnded)
                 {
-                    if (server.Reader.Type == Msg.ChildEnded)
-                    {
-                        ChildEnded(server.Reader);
-                        return;
-                    }
+                    ChildEnded(server.Reader);
+                    break;
                 }
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException)
-            {
-                // The server is broken; below it is replaced.
-            }
-        });
-        if (!reader.Wait(grace))
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException)
         {
-            KillChild();
-            if (!reader.Wait(TimeSpan.FromSeconds(2)))
-            {
-                server.Kill("lost track of its child");
-                reader.Wait(TimeSpan.FromSeconds(2));
-            }
+            // The server is broken; the driver host replaces it.
         }
 
         lock (_childLock)

@@ -72,19 +72,45 @@ void ag_send(void)
 	}
 }
 
+/* Read-ahead: one read() usually brings a whole frame, often with its length. */
+static unsigned char g_ahead[64 * 1024];
+static unsigned long g_ahead_pos;
+static unsigned long g_ahead_len;
+
+void ag_channel_forget(void)
+{
+	g_ahead_pos = g_ahead_len = 0;
+}
+
 /* Returns 0 on success, 1 on EOF before any byte, exits on a broken frame. */
 static int fill(unsigned char *p, unsigned long n, int allow_eof)
 {
 	unsigned long done = 0;
 	while (done < n) {
-		long r = ag_sys_read(AG_IN_FD, p + done, n - done);
+		if (g_ahead_pos < g_ahead_len) {
+			unsigned long k = g_ahead_len - g_ahead_pos;
+			if (k > n - done)
+				k = n - done;
+			memcpy(p + done, g_ahead + g_ahead_pos, k);
+			g_ahead_pos += k;
+			done += k;
+			continue;
+		}
+		/* A large remainder goes straight to its place; anything else through the read-ahead buffer. */
+		int direct = n - done >= sizeof g_ahead;
+		long r = direct ? ag_sys_read(AG_IN_FD, p + done, n - done) : ag_sys_read(AG_IN_FD, g_ahead, sizeof g_ahead);
 		if (r == -4)
 			continue;
 		if (r == 0 && done == 0 && allow_eof)
 			return 1;
 		if (r <= 0)
 			ag_sys_exit(AG_EXIT_PROTOCOL);
-		done += (unsigned long)r;
+		if (direct) {
+			done += (unsigned long)r;
+		} else {
+			g_ahead_pos = 0;
+			g_ahead_len = (unsigned long)r;
+		}
 	}
 	return 0;
 }

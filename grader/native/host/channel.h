@@ -30,8 +30,10 @@ void ag_send(void);
 /* Sends the frame and waits for its Reply; an Oops reply ends the process (AG_EXIT_OOPS). */
 void ag_call(struct ag_reply *reply);
 
-/* Reads the next frame; returns its type, or -1 on a clean end of stream. */
+/* Reads the next frame; returns its type, or -1 on a clean end of stream. Reads ahead. */
 int ag_read_frame(void);
+/* Drops read-ahead bytes: a forked child gets a channel of its own. */
+void ag_channel_forget(void);
 unsigned char ag_rd_u8(void);
 unsigned int ag_rd_u32(void);
 unsigned long long ag_rd_u64(void);

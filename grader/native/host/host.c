@@ -230,6 +230,7 @@ static __attribute__((noreturn)) void child(int down, int up, int server, int cp
 	/* The pipes are above 4 (0-4 are open), so these cannot clobber each other. */
 	if (dup2(down, AG_IN_FD) < 0 || dup2(up, AG_OUT_FD) < 0)
 		ag_sys_exit(AG_EXIT_SETUP);
+	ag_channel_forget();
 	if (syscall(SYS_close_range, AG_OUT_FD + 1, ~0U, 0) != 0)
 		for (int fd = AG_OUT_FD + 1; fd < 1024; fd++)
 			close(fd);

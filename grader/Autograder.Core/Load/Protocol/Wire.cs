@@ -22,11 +22,12 @@ public enum Msg : byte
 
     // grader -> host commands; each answered by Result.
     LoadAssembly = 0x10, // blob: the compiled driver assembly (C# host only)
-    Begin = 0x11,        // fresh driver instance (C#: new load context; C: no-op, one process per instance)
+    Begin = 0x11,        // fresh driver instance (C#: a new load context). Not sent to a C host: its process is the instance
+                         // (the C host answers it with Ok all the same)
     Init = 0x12,         // run module_init
     Ioctl = 0x13,        // u32 major, u32 cmd, u64 arg: call that registration's unlocked_ioctl
     Exit = 0x14,         // run module_exit
-    End = 0x15,          // drop the instance
+    End = 0x15,          // drop the instance (a C host's channel is closed instead, which ends it)
     // C fork server only (host.c --fork-server), between instances: u32 CPU seconds of the new child.
     // Answered by Forked; the grader opens the child's pipes through /proc/<server>/fd and says Attached;
     // the child's frames (Ready first) come on those pipes; ChildEnded on the server's channel once it is
@@ -174,11 +175,17 @@ public sealed class FrameWriter
     }
 }
 
-/// <summary>Reads one frame; the payload is valid until the next Read. Not thread-safe.</summary>
+/// <summary>
+/// Reads frames from one stream; a frame's payload is valid until the next Read. Reads ahead (whatever the
+/// pipe holds, in one system call), so one reader must serve its stream for good. Not thread-safe.
+/// </summary>
 public sealed class FrameReader
 {
-    private byte[] _buffer = new byte[256];
-    private int _length;
+    private byte[] _buffer = new byte[4096];
+    // Buffered bytes are [_head, _tail); the current frame is [_frame, _end) (type byte first).
+    private int _head;
+    private int _tail;
+    private int _end;
     private int _pos;
 
     public Msg Type { get; private set; }
@@ -187,27 +194,27 @@ public sealed class FrameReader
     /// <exception cref="InvalidDataException">A truncated or oversized frame.</exception>
     public bool Read(Stream stream)
     {
-        Span<byte> header = stackalloc byte[4];
-        if (!Fill(stream, header, allowEof: true))
+        _head = _end;
+        if (_head == _tail)
+        {
+            _head = _tail = _end = 0;
+        }
+
+        if (!Fill(stream, 4, allowEof: true))
         {
             return false;
         }
 
-        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_head));
         if (length < 1 || length > Layout.MaxFrame)
         {
             throw new InvalidDataException($"bad frame length {length}");
         }
 
-        if (_buffer.Length < length)
-        {
-            _buffer = new byte[Math.Max(length, (uint)_buffer.Length * 2)];
-        }
-
-        Fill(stream, _buffer.AsSpan(0, (int)length), allowEof: false);
-        _length = (int)length;
-        Type = (Msg)_buffer[0];
-        _pos = 1;
+        Fill(stream, 4 + (int)length, allowEof: false);
+        _pos = _head + 4;
+        _end = _pos + (int)length;
+        Type = (Msg)_buffer[_pos++];
         return true;
     }
 
@@ -229,21 +236,37 @@ public sealed class FrameReader
 
     private void Need(int n)
     {
-        if (n < 0 || _pos + n > _length)
+        if (n < 0 || _pos + n > _end)
         {
             throw new InvalidDataException($"frame {Type} too short");
         }
     }
 
-    private static bool Fill(Stream stream, Span<byte> target, bool allowEof)
+    /// <summary>Makes <paramref name="count"/> bytes from <c>_head</c> available, reading as much as the stream gives.</summary>
+    private bool Fill(Stream stream, int count, bool allowEof)
     {
-        var read = 0;
-        while (read < target.Length)
+        if (_tail - _head >= count)
         {
-            var n = stream.Read(target[read..]);
+            return true;
+        }
+
+        if (_head + count > _buffer.Length)
+        {
+            // Move the partial frame to the front, growing the buffer if the frame is larger than it.
+            var target = count > _buffer.Length ? new byte[Math.Max(count, _buffer.Length * 2)] : _buffer;
+            Buffer.BlockCopy(_buffer, _head, target, 0, _tail - _head);
+            _buffer = target;
+            _tail -= _head;
+            _end = 0;
+            _head = 0;
+        }
+
+        while (_tail - _head < count)
+        {
+            var n = stream.Read(_buffer, _tail, _buffer.Length - _tail);
             if (n == 0)
             {
-                if (allowEof && read == 0)
+                if (allowEof && _tail == _head)
                 {
                     return false;
                 }
@@ -251,7 +274,7 @@ public sealed class FrameReader
                 throw new EndOfStreamException("channel closed mid-frame");
             }
 
-            read += n;
+            _tail += n;
         }
 
         return true;
