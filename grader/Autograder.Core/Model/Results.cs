@@ -216,4 +216,7 @@ public static class ResultsJson
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>One result per record, unindented: the result cache's files and the spool's records (the same bytes).</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
 }

@@ -84,7 +84,7 @@ public static class Grader
     {
         var rubric = LoadRubric(options.RubricPath);
         var results = new SubmissionResult?[submissions.Count];
-        var run = await GradeAsync(submissions, options, rubric, observer, (i, result) => results[i] = result, cancellationToken);
+        var run = await GradeAsync(submissions, options, rubric, observer, (i, result, _) => results[i] = result, cancellationToken);
         return run with { Submissions = [.. results.OfType<SubmissionResult>()] };
     }
 
@@ -100,7 +100,7 @@ public static class Grader
         var spool = new ResultSpool(spoolDirectory);
         try
         {
-            var run = await GradeAsync(submissions, options, rubric, observer, (_, result) => spool.Append(result), cancellationToken);
+            var run = await GradeAsync(submissions, options, rubric, observer, (_, result, json) => spool.Append(result, json), cancellationToken);
             return new SpooledRun(run, spool);
         }
         catch
@@ -111,13 +111,14 @@ public static class Grader
     }
 
     /// <summary>Grades in parallel and hands each result to <paramref name="keep"/> (with its submission's
-    /// index; called from worker threads) before the observer sees it. Returns the run without submissions.</summary>
+    /// index and, when the cache stored it, its compact JSON; called from worker threads) before the observer
+    /// sees it. Returns the run without submissions.</summary>
     private static Task<GradingRun> GradeAsync(
         IReadOnlyList<Submission> submissions,
         GradeOptions options,
         (Rubric Rubric, IReadOnlyDictionary<string, ICheck> Checks) loaded,
         IGradeObserver observer,
-        Action<int, SubmissionResult> keep,
+        Action<int, SubmissionResult, byte[]?> keep,
         CancellationToken cancellationToken)
     {
         var (rubric, checks) = loaded;
@@ -135,10 +136,11 @@ public static class Grader
             {
                 Parallel.For(0, submissions.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = cancellationToken }, i =>
                 {
+                    byte[]? json = null;
                     var result = cache is null
                         ? grader.Grade(submissions[i], cancellationToken)
-                        : cache.GetOrGrade(submissions[i], s => grader.Grade(s, cancellationToken), cancellationToken);
-                    keep(i, result);
+                        : cache.GetOrGrade(submissions[i], s => grader.Grade(s, cancellationToken), cancellationToken, out json);
+                    keep(i, result, json);
                     observer.OnResult(result);
                 });
             }

@@ -36,7 +36,7 @@ internal sealed class ResultCache
     public const string FolderName = "results-v1";
     private const int KeyFormat = 1;
 
-    private static readonly JsonSerializerOptions Json = new(ResultsJson.Options) { WriteIndented = false };
+    private static readonly JsonSerializerOptions Json = ResultsJson.Compact;
 
     private static readonly Lazy<string> Fingerprint = new(ComputeFingerprint, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -77,8 +77,14 @@ internal sealed class ResultCache
     public static string DefaultRoot => Compile.NativeToolchain.DefaultCacheRoot();
 
     /// <summary>The stored result of an unchanged submission, else grades it (and stores what may be reused).</summary>
-    public SubmissionResult GetOrGrade(Submission submission, Func<Submission, SubmissionResult> grade, CancellationToken cancellationToken)
+    public SubmissionResult GetOrGrade(Submission submission, Func<Submission, SubmissionResult> grade, CancellationToken cancellationToken) =>
+        GetOrGrade(submission, grade, cancellationToken, out _);
+
+    /// <summary>As the overload above; <paramref name="stored"/> is the compact JSON stored for a fresh result
+    /// (the spool's record form too), else null.</summary>
+    public SubmissionResult GetOrGrade(Submission submission, Func<Submission, SubmissionResult> grade, CancellationToken cancellationToken, out byte[]? stored)
     {
+        stored = null;
         var key = Key(submission);
         if (key is not null && TryGet(key, submission) is { } cached)
         {
@@ -89,7 +95,8 @@ internal sealed class ResultCache
         var result = grade(submission);
         if (key is not null && !cancellationToken.IsCancellationRequested && Cacheable(result))
         {
-            Put(key, result);
+            stored = JsonSerializer.SerializeToUtf8Bytes(result, Json);
+            Put(key, result, stored);
         }
 
         return result;
@@ -163,7 +170,7 @@ internal sealed class ResultCache
     }
 
     /// <summary>Stores a result atomically; failure to store (read-only or full disk) only costs the reuse.</summary>
-    public void Put(string key, SubmissionResult result)
+    public void Put(string key, SubmissionResult result, byte[]? json = null)
     {
         if (!Cacheable(result))
         {
@@ -176,7 +183,7 @@ internal sealed class ResultCache
         {
             CreatePrivateDirectory(_dir);
             CreatePrivateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(result, Json));
+            File.WriteAllBytes(temp, json ?? JsonSerializer.SerializeToUtf8Bytes(result, Json));
             File.Move(temp, path, overwrite: true);
             Interlocked.Increment(ref _stores);
         }

@@ -21,7 +21,7 @@ public sealed class ResultSpoolTests
     {
         var run = ReportFixture.Run();
         var spool = new ResultSpool(_dir);
-        Parallel.ForEach(run.Submissions.Reverse(), spool.Append);
+        Parallel.ForEach(run.Submissions.Reverse(), s => spool.Append(s));
 
         using var spooled = new SpooledRun(run with { Submissions = [] }, spool);
 
