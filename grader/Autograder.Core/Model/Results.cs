@@ -215,8 +215,20 @@ public static class ResultsJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Generated metadata: no reflection at start (~150 ms of the first result) and faster records;
+        // reflection still serves any type the context lacks.
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
+            ResultsJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
 
     /// <summary>One result per record, unindented: the result cache's files and the spool's records (the same bytes).</summary>
     public static readonly System.Text.Json.JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
 }
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    WriteIndented = true)]
+[JsonSerializable(typeof(GradingRun))]
+[JsonSerializable(typeof(SubmissionResult))]
+internal sealed partial class ResultsJsonContext : JsonSerializerContext;
