@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Autograder.Model;
 
@@ -70,20 +72,9 @@ public static class Reports
                 exporters.Add(start(context));
             }
 
-            foreach (var (result, summary) in results.ReadAll().Zip(summaries))
-            {
-                // The roster join, per submission: the summary already carries the student.
-                var joined = roster is null ? result : result with { Student = summary.Student };
-                foreach (var exporter in exporters)
-                {
-                    exporter.Add(joined);
-                }
-            }
-
-            foreach (var exporter in exporters)
-            {
-                exporter.End();
-            }
+            // The roster join, per submission: the summary already carries the student.
+            var pass = results.ReadAll().Zip(summaries, (result, summary) => roster is null ? result : result with { Student = summary.Student });
+            FanOut(pass, exporters);
         }
         finally
         {
@@ -94,6 +85,80 @@ public static class Reports
         }
 
         return notes;
+    }
+
+    /// <summary>
+    /// Feeds every exporter the whole pass, each on its own thread through a short queue (they write different
+    /// files, and the pages of a class take seconds to render): the results are read once, and memory stays
+    /// that of a few results. The first exporter's failure stops the others and is rethrown as it was thrown.
+    /// </summary>
+    private static void FanOut(IEnumerable<SubmissionResult> pass, IReadOnlyList<IReportExporter> exporters)
+    {
+        using var stop = new CancellationTokenSource();
+        var queues = exporters.Select(_ => new BlockingCollection<SubmissionResult>(boundedCapacity: 8)).ToList();
+        // Own threads (LongRunning): five blocking consumers would wait for the pool to grow.
+        var consumers = exporters.Select((exporter, k) => Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                foreach (var result in queues[k].GetConsumingEnumerable(stop.Token))
+                {
+                    exporter.Add(result);
+                }
+
+                exporter.End();
+            }
+            catch
+            {
+                stop.Cancel();
+                throw;
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+
+        ExceptionDispatchInfo? failure = null;
+        try
+        {
+            foreach (var result in pass)
+            {
+                foreach (var queue in queues)
+                {
+                    queue.Add(result, stop.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // An exporter failed: its exception is the one to report.
+        }
+        catch (Exception e)
+        {
+            failure = ExceptionDispatchInfo.Capture(e);
+            stop.Cancel();
+        }
+        finally
+        {
+            foreach (var queue in queues)
+            {
+                queue.CompleteAdding();
+            }
+        }
+
+        try
+        {
+            Task.WaitAll(consumers);
+        }
+        catch (AggregateException e)
+        {
+            failure ??= ExceptionDispatchInfo.Capture(
+                e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0]);
+        }
+
+        foreach (var queue in queues)
+        {
+            queue.Dispose();
+        }
+
+        failure?.Throw();
     }
 
     /// <summary>Reads a results.json written by <see cref="Write(IRunResults, string, ReportOptions)"/>; a bad file is an operator error

@@ -377,6 +377,16 @@ public sealed class ReportTests
         Assert.Throws<ArgumentException>(() => Reports.Write(ReportFixture.Run(), dir, new ReportOptions { Formats = ["pdf"] }));
     }
 
+    [Test]
+    public void A_failing_export_stops_the_others_and_is_reported_as_itself()
+    {
+        // Exporters run on their own threads: a file where the pages' folder should be fails the HTML export,
+        // which must surface as the IOException it is (the CLI reports those), not an AggregateException.
+        var dir = NewDir();
+        File.WriteAllText(Path.Combine(dir, "submissions"), "in the way");
+        Assert.Throws(Is.InstanceOf<IOException>(), () => Reports.Write(ReportFixture.Run(), dir, new ReportOptions { Now = ReportFixture.BeforeDue }));
+    }
+
     [TestCase("alice", "alice")]
     [TestCase("../../etc/passwd", "______etc_passwd-")]
     [TestCase("a b", "a_b-")]
