@@ -35,6 +35,7 @@ public sealed class UserMemory
     private readonly List<UserAccess> _accesses = [];
     private readonly List<ulong> _written = [];
     private readonly HashSet<ulong> _writtenSet = [];
+    private readonly List<(ulong Start, ulong Length)> _writable = [];
     // Next page (index from the window's start) for variables, and the last one handed out as unmapped.
     private ulong _nextPage = 1;
     private ulong _nextUnmappedPage = PageCount;
@@ -204,9 +205,28 @@ public sealed class UserMemory
             _pages.Add(first + k, new Page(prot));
         }
 
+        if ((prot & UserProt.Write) != 0)
+        {
+            // Pages come in address order, so a new writable page extends the last run or starts one.
+            var start = first << PageShift;
+            var length = (ulong)count << PageShift;
+            if (_writable.Count > 0 && _writable[^1].Start + _writable[^1].Length == start)
+            {
+                _writable[^1] = (_writable[^1].Start, _writable[^1].Length + length);
+            }
+            else
+            {
+                _writable.Add((start, length));
+            }
+        }
+
         _nextPage += (ulong)count;
         return first << PageShift;
     }
+
+    /// <summary>The writable pages as runs of addresses, in address order: a host may complete a copy_to_user
+    /// that lies inside one run without asking (it cannot fail there), and tell us afterwards.</summary>
+    public IReadOnlyList<(ulong Start, ulong Length)> WritableRuns => _writable;
 
     private sealed class Page(UserProt prot)
     {

@@ -323,8 +323,39 @@ struct task_struct *__ag_current = &g_task;
 
 /* ---- user memory (grader-side) ------------------------------------------------------------ */
 
+/* The user's writable pages as the current Ioctl named them: a copy_to_user wholly inside one cannot
+ * fail, so it is posted (no round trip). Pages are never unmapped, so the runs stay true. */
+static struct { unsigned long long start, length; } g_runs[AG_MAX_USER_RUNS];
+static unsigned int g_nruns;
+
+void ag_model_set_user_runs(unsigned int n, const unsigned long long *starts, const unsigned long long *lengths)
+{
+	g_nruns = n > AG_MAX_USER_RUNS ? 0 : n;
+	for (unsigned int i = 0; i < g_nruns; i++) {
+		g_runs[i].start = starts[i];
+		g_runs[i].length = lengths[i];
+	}
+}
+
+static int in_run(unsigned long long to, unsigned long n)
+{
+	for (unsigned int i = 0; i < g_nruns; i++)
+		if (to >= g_runs[i].start && to - g_runs[i].start <= g_runs[i].length &&
+		    n <= g_runs[i].length - (to - g_runs[i].start))
+			return 1;
+	return 0;
+}
+
 static unsigned long to_user(void __user *to, const void *from, unsigned long n, unsigned char api)
 {
+	if (n && n <= AG_COPY_CHUNK && in_run((unsigned long long)(unsigned long)to, n)) {
+		ag_begin(AG_MSG_COPY_TO_USER_POSTED);
+		ag_u64((unsigned long long)(unsigned long)to);
+		ag_u8(api);
+		ag_blob(from, (unsigned int)n);
+		ag_send();
+		return 0;
+	}
 	unsigned long done = 0;
 	while (done < n) {
 		unsigned int chunk = n - done > AG_COPY_CHUNK ? AG_COPY_CHUNK : (unsigned int)(n - done);
@@ -437,6 +468,10 @@ ssize_t simple_read_from_buffer(void __user *to, size_t count, loff_t *ppos, con
 
 /* ---- MMIO (grader-side device) ------------------------------------------------------------ */
 
+/* Live mappings as ioremap returned them: an MMIO write inside one cannot oops, so it is posted. */
+#define AG_MAX_MAPS 8
+static struct { unsigned long long va, size; } g_maps[AG_MAX_MAPS];
+
 static void __iomem *remap(unsigned long long phys, unsigned long long size, unsigned char api)
 {
 	struct ag_reply r;
@@ -445,15 +480,35 @@ static void __iomem *remap(unsigned long long phys, unsigned long long size, uns
 	ag_u64(size);
 	ag_u8(api);
 	ag_call(&r);
+	for (int i = 0; r.a && i < AG_MAX_MAPS; i++) {
+		if (!g_maps[i].size) {
+			g_maps[i].va = r.a;
+			g_maps[i].size = size;
+			break;
+		}
+	}
 	return (void __iomem *)(unsigned long)r.a;
 }
 
 static void unmap(const volatile void __iomem *addr, unsigned char api)
 {
+	/* Whatever the grader makes of it, no write through this address is posted again. */
+	for (int i = 0; i < AG_MAX_MAPS; i++)
+		if (g_maps[i].size && g_maps[i].va == (unsigned long long)(unsigned long)addr)
+			g_maps[i].size = 0;
 	ag_begin(AG_MSG_IOUNMAP);
 	ag_u64((unsigned long long)(unsigned long)addr);
 	ag_u8(api);
 	ag_call(NULL);
+}
+
+static int mapped(unsigned long long va, unsigned char size)
+{
+	for (int i = 0; i < AG_MAX_MAPS; i++)
+		if (g_maps[i].size && va >= g_maps[i].va && va - g_maps[i].va < g_maps[i].size &&
+		    size <= g_maps[i].size - (va - g_maps[i].va))
+			return 1;
+	return 0;
 }
 
 static unsigned long long mmio_read(const volatile void __iomem *addr, unsigned char size, unsigned char api)
@@ -469,12 +524,16 @@ static unsigned long long mmio_read(const volatile void __iomem *addr, unsigned 
 
 static void mmio_write(volatile void __iomem *addr, unsigned char size, unsigned long long value, unsigned char api)
 {
-	ag_begin(AG_MSG_MMIO_WRITE);
+	int posted = mapped((unsigned long long)(unsigned long)addr, size);
+	ag_begin(posted ? AG_MSG_MMIO_WRITE_POSTED : AG_MSG_MMIO_WRITE);
 	ag_u64((unsigned long long)(unsigned long)addr);
 	ag_u8(size);
 	ag_u64(value);
 	ag_u8(api);
-	ag_call(NULL);
+	if (posted)
+		ag_send();
+	else
+		ag_call(NULL);
 }
 
 void __iomem *ioremap(phys_addr_t offset, size_t size) { return remap(offset, size, AG_API_IOREMAP); }

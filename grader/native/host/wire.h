@@ -7,9 +7,11 @@
  * Frame: u32 little-endian length of (type + payload), u8 type, payload. Integers little-endian;
  * strings and blobs are u32 byte length + bytes (UTF-8 for strings).
  *
- * Every kernel call (0x40..) is answered by exactly one Reply, including those without a value
+ * Every kernel call (0x40..0x50) is answered by exactly one Reply, including those without a value
  * (Iounmap, MmioWrite, UnregisterChrdev, Printk, PciUnregisterDriver, Note, CdevDel), because any
- * of them may oops. The one exception is Oops, after which the host sends nothing more and exits AG_EXIT_OOPS.
+ * of them may oops. The exceptions: Oops, after which the host sends nothing more and exits AG_EXIT_OOPS,
+ * and the posted calls (0x51, 0x52), sent only when they cannot fail: a copy_to_user inside one of the
+ * writable user runs the Ioctl named, an MMIO write inside a live mapping ioremap returned.
  *
  * Fork server (host.c --fork-server): Ready, then per Fork one Forked (the child's pid), the child's
  * own frames relayed whole (Ready, Results, kernel calls), and one ChildEnded once it was reaped.
@@ -48,6 +50,8 @@ enum ag_msg {
 	AG_MSG_NOTE = 0x4E,
 	AG_MSG_CDEV_ADD = 0x4F,
 	AG_MSG_CDEV_DEL = 0x50,
+	AG_MSG_COPY_TO_USER_POSTED = 0x51,
+	AG_MSG_MMIO_WRITE_POSTED = 0x52,
 	AG_MSG_REPLY = 0x80,
 };
 
@@ -92,6 +96,7 @@ enum ag_api {
 #define AG_IO_WINDOW_SIZE 0x10000000ull
 #define AG_KERNEL_HALF 0xffff800000000000ull
 #define AG_MAX_FRAME (1u << 20)
+#define AG_MAX_USER_RUNS 16u /* writable user runs an Ioctl names at most */
 
 /* The channel fds after start-up (the command line's --in-fd/--out-fd are moved here). */
 #define AG_IN_FD 3

@@ -14,6 +14,56 @@ public sealed class NativeHostTests
     private static bool IsRoot => Environment.IsPrivilegedProcess;
 
     [Test]
+    public void Calls_that_cannot_fail_are_posted_and_the_rest_still_ask()
+    {
+        const string source = """
+            #include <linux/module.h>
+            #include <linux/fs.h>
+            #include <linux/io.h>
+            #include <linux/uaccess.h>
+            static void __iomem *m;
+            static long ctl(struct file *f, unsigned int cmd, unsigned long arg)
+            {
+                u32 v = 7;
+                switch (cmd) {
+                case 1: iowrite32(1, m + 4); return 0;
+                case 2: iowrite32(1, m + 4096); return 0;
+                case 3: return copy_to_user((void __user *)arg, &v, 4);
+                case 4: iounmap(m); iowrite32(1, m + 4); return 0;
+                }
+                return -ENOTTY;
+            }
+            static const struct file_operations fops = { .unlocked_ioctl = ctl };
+            static int __init go(void) { m = ioremap(0xfebf1000, 4096); return register_chrdev(250, "x", &fops); }
+            module_init(go);
+            MODULE_LICENSE("GPL");
+            """;
+        var build = NativeTestSupport.BuildSource("posting", source);
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
+        grader.ReadReady();
+        Assert.That(grader.Init().Status, Is.EqualTo(ResultStatus.Ok));
+        var page = Layout.UserWindowBase + 0x1000;
+        grader.UserRuns.Add((page, 0x1000));
+
+        // Inside the mapping ioremap returned: posted. Past its end: asked (the grader decides what that is).
+        grader.Ioctl(250, 1, 0);
+        grader.Ioctl(250, 2, 0);
+        Assert.That(grader.Posted, Is.EqualTo(1));
+        Assert.That(grader.Calls.Where(c => c.Type == Msg.MmioWrite).Select(c => c.Address), Is.EqualTo(new[] { Layout.IoWindowBase + 4, Layout.IoWindowBase + 4096 }));
+
+        // copy_to_user wholly inside a writable run: posted; across its end or outside: asked.
+        grader.Ioctl(250, 3, page + 0xffc);
+        grader.Ioctl(250, 3, page + 0xffd);
+        grader.Ioctl(250, 3, Layout.UserWindowBase);
+        Assert.That(grader.Posted, Is.EqualTo(2));
+        Assert.That(grader.Calls.Count(c => c.Type == Msg.CopyToUser), Is.EqualTo(3));
+
+        // After iounmap a write through the old address asks again.
+        grader.Ioctl(250, 4, 0);
+        Assert.That(grader.Posted, Is.EqualTo(2));
+    }
+
+    [Test]
     public void Reference_driver_runs_init_rand_seed_exit_through_the_grader()
     {
         var build = NativeTestSupport.BuildExample("c/reference");

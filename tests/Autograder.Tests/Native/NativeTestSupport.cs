@@ -35,11 +35,15 @@ internal static class NativeTestSupport
         return ("my-rng.c", File.ReadAllText(file));
     }
 
-    public static CBuild BuildExample(string relativeFolder)
+    public static CBuild BuildExample(string relativeFolder) =>
+        BuildSource(relativeFolder.Replace('/', '-'), Example(relativeFolder).Text);
+
+    /// <summary>Builds one my-rng.c; it must compile.</summary>
+    public static CBuild BuildSource(string id, string text)
     {
         RequireGcc();
-        var build = Compiler.Compile(relativeFolder.Replace('/', '-'), [Example(relativeFolder)]);
-        Assert.That(build.Success, Is.True, () => $"{relativeFolder} did not build: {build.GraderGap} " +
+        var build = Compiler.Compile(id, [("my-rng.c", text)]);
+        Assert.That(build.Success, Is.True, () => $"{id} did not build: {build.GraderGap} " +
             string.Join("; ", build.Diagnostics.Select(d => $"{d.File}:{d.Line}:{d.Column} {d.Severity} {d.Message}")));
         return build;
     }
@@ -135,7 +139,22 @@ internal sealed class FakeGrader : IDisposable
     public CommandOutcome Init() => Command(w => w.Start(Msg.Init));
     public CommandOutcome Exit() => Command(w => w.Start(Msg.Exit));
     public CommandOutcome End() => Command(w => w.Start(Msg.End));
-    public CommandOutcome Ioctl(uint major, uint cmd, ulong arg) => Command(w => w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg));
+    public CommandOutcome Ioctl(uint major, uint cmd, ulong arg) => Command(w =>
+    {
+        w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg).U32((uint)UserRuns.Count);
+        foreach (var (start, length) in UserRuns)
+        {
+            w.U64(start).U64(length);
+        }
+
+        return w;
+    });
+
+    /// <summary>The writable user runs each Ioctl names (none: the host asks for every copy_to_user).</summary>
+    public List<(ulong Start, ulong Length)> UserRuns { get; } = [];
+
+    /// <summary>Kernel calls the host posted (no Reply); they are in <see cref="Calls"/> under their plain type.</summary>
+    public int Posted { get; private set; }
     public CommandOutcome Raw(Msg type) => Command(w => w.Start(type));
 
     /// <summary>Closes the grader-to-host pipe, as a grader that goes away does.</summary>
@@ -198,6 +217,26 @@ internal sealed class FakeGrader : IDisposable
         byte[] blob = [];
         switch (_reader.Type)
         {
+            case Msg.MmioWritePosted:
+                {
+                    var va = _reader.U64();
+                    var size = _reader.U8();
+                    var value = _reader.U64();
+                    Calls.Add(new KernelCall(Msg.MmioWrite, va, value, size, (Api)_reader.U8()));
+                    Posted++;
+                    return;
+                }
+
+            case Msg.CopyToUserPosted:
+                {
+                    var address = _reader.U64();
+                    var api = (Api)_reader.U8();
+                    var bytes = _reader.Blob().ToArray();
+                    Calls.Add(new KernelCall(Msg.CopyToUser, address, 0, bytes.Length, api, Bytes: bytes));
+                    Posted++;
+                    return;
+                }
+
             case Msg.Ioremap:
                 {
                     var phys = _reader.U64();

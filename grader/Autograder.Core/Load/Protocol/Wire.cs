@@ -12,7 +12,8 @@ namespace Autograder.Protocol;
 // Flow: the host starts and sends Ready. The grader sends one command at a time and waits for its
 // Result. While a command runs, the driver calls into the kernel: each kernel call is a request
 // (types 0x40..) answered by one Reply from the grader, which holds every piece of state (device,
-// user memory, mappings, chrdev table, dmesg). The host only forwards; the grader judges.
+// user memory, mappings, chrdev table, dmesg). The host only forwards; the grader judges. The two
+// posted calls (0x51, 0x52) are the exception: their outcome is known, so they get no Reply.
 
 /// <summary>Message types. Commands flow grader -> host, kernel calls host -> grader.</summary>
 public enum Msg : byte
@@ -25,7 +26,8 @@ public enum Msg : byte
     Begin = 0x11,        // fresh driver instance (C#: a new load context). Not sent to a C host: its process is the instance
                          // (the C host answers it with Ok all the same)
     Init = 0x12,         // run module_init
-    Ioctl = 0x13,        // u32 major, u32 cmd, u64 arg: call that registration's unlocked_ioctl
+    Ioctl = 0x13,        // u32 major, u32 cmd, u64 arg, u32 n, n x (u64 start, u64 length): call that registration's
+                         // unlocked_ioctl; the runs are the user's writable pages (see CopyToUserPosted)
     Exit = 0x14,         // run module_exit
     End = 0x15,          // drop the instance (a C host's channel is closed instead, which ends it)
     // C fork server only (host.c --fork-server), between instances: u32 CPU seconds of the new child.
@@ -61,6 +63,11 @@ public enum Msg : byte
     Note = 0x4E,             // string: a host-side event worth a trace line (probe called, ...)
     CdevAdd = 0x4F,          // u32 major, u32 minor, u32 count, u8 has unlocked_ioctl, string name -> a = return value (as i64)
     CdevDel = 0x50,          // u32 major, u32 minor, u32 count
+
+    // host -> grader kernel calls that cannot fail or oops, so nothing waits for a Reply (none is sent): a
+    // round trip saved. A host posts one only when it knows the outcome; the grader checks it did.
+    CopyToUserPosted = 0x51, // as CopyToUser, inside one writable run the Ioctl named: all bytes copied
+    MmioWritePosted = 0x52,  // as MmioWrite, inside a live mapping ioremap returned (va .. va + size)
 
     // grader -> host: the answer to a kernel call. u8 ReplyStatus, u64 a, u64 b, blob.
     Reply = 0x80,
@@ -128,6 +135,8 @@ public static class Layout
     /// <summary>Addresses at or above this are the kernel half: copy_*_user refuses them.</summary>
     public const ulong KernelHalf = 0xffff_8000_0000_0000;
     public const int MaxFrame = 1 << 20;
+    /// <summary>Writable user runs an Ioctl names at most (more: it names none, and every copy asks).</summary>
+    public const int MaxUserRuns = 16;
 }
 
 /// <summary>Little-endian frame builder; reusable, not thread-safe.</summary>
