@@ -109,7 +109,20 @@ internal sealed class FakeGrader : IDisposable
     public (ResultStatus Status, long Value, string Message) Send(Msg command) => Command(w => w.Start(command));
 
     public (ResultStatus Status, long Value, string Message) Ioctl(uint major, uint cmd, ulong arg) =>
-        Command(w => w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg));
+        Command(w =>
+        {
+            w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg).U32((uint)UserRuns.Count);
+            foreach (var (start, length) in UserRuns)
+            {
+                w.U64(start).U64(length);
+            }
+        });
+
+    /// <summary>The writable user runs each Ioctl names (none: the worker asks for every copy_to_user).</summary>
+    public List<(ulong Start, ulong Length)> UserRuns { get; } = [];
+
+    /// <summary>Kernel calls the worker posted (no Reply); they are in <see cref="Events"/> as the plain calls are.</summary>
+    public int Posted { get; private set; }
 
     /// <summary>Sends one command and serves kernel calls until its Result.</summary>
     public (ResultStatus Status, long Value, string Message) Command(Action<FrameWriter> build)
@@ -137,6 +150,25 @@ internal sealed class FakeGrader : IDisposable
         var oops = (string?)null;
         switch (_reader.Type)
         {
+            case Msg.MmioWritePosted:
+                {
+                    var va = _reader.U64();
+                    var size = _reader.U8();
+                    var value = _reader.U64();
+                    Events.Add($"write {va:x} {size} {value} {(Api)_reader.U8()}");
+                    Posted++;
+                    return;
+                }
+
+            case Msg.CopyToUserPosted:
+                {
+                    var to = _reader.U64();
+                    var api = (Api)_reader.U8();
+                    Events.Add($"to_user {to:x} {Convert.ToHexString(_reader.Blob())} {api}");
+                    Posted++;
+                    return;
+                }
+
             case Msg.Ioremap:
                 {
                     var phys = _reader.U64();

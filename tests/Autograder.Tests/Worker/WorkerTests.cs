@@ -76,6 +76,40 @@ internal sealed class WorkerTests
     }
 
     [Test]
+    public void Calls_that_cannot_fail_are_posted_and_the_rest_still_ask()
+    {
+        using var grader = Start(Build("csharp/reference"));
+        Assert.That(grader.Send(Msg.Init).Status, Is.EqualTo(ResultStatus.Ok));
+        grader.UserRuns.Add((FakeGrader.UserAddress & ~0xfffUL, 0x1000));
+
+        // RAND's copy_to_user lies in the run, SEED's write in the mapping: both posted, same events.
+        grader.Events.Clear();
+        Assert.That(grader.Ioctl(250, Rand, FakeGrader.UserAddress), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Ioctl(250, Seed, FakeGrader.UserAddress), Is.EqualTo((ResultStatus.Ok, 0L, "")));
+        Assert.That(grader.Posted, Is.EqualTo(2));
+        Assert.That(grader.Events, Is.EqualTo(new[]
+        {
+            "read 300000000000 4 Ioread32",
+            "to_user 200000000040 67458B6B CopyToUser",
+            "from_user 200000000040 4 CopyFromUser",
+            "write 300000000004 4 42 Iowrite32",
+        }));
+
+        // NULL is in no run: asked, and the grader's answer is what the driver sees.
+        Assert.That(grader.Ioctl(250, Rand, 0), Is.EqualTo((ResultStatus.Ok, -14L, "")));
+        Assert.That(grader.Posted, Is.EqualTo(2));
+
+        // After iounmap (exit), a new instance starts with nothing known: its write asks.
+        Assert.That(grader.Send(Msg.Exit).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Send(Msg.End).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Send(Msg.Begin).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Send(Msg.Init).Status, Is.EqualTo(ResultStatus.Ok));
+        grader.UserRuns.Clear();
+        Assert.That(grader.Ioctl(250, Rand, FakeGrader.UserAddress).Status, Is.EqualTo(ResultStatus.Ok));
+        Assert.That(grader.Posted, Is.EqualTo(2));
+    }
+
+    [Test]
     public void An_ioctl_under_an_unregistered_major_is_missing()
     {
         using var grader = Start(Build("csharp/reference"));
@@ -340,7 +374,7 @@ internal sealed class WorkerTests
     {
         using var grader = Start(Build("hostile/csharp/deep-recursion"));
         grader.Send(Msg.Init);
-        var died = grader.DiesDuring(w => w.Start(Msg.Ioctl).U32(250).U32(Rand).U64(FakeGrader.UserAddress));
+        var died = grader.DiesDuring(w => w.Start(Msg.Ioctl).U32(250).U32(Rand).U64(FakeGrader.UserAddress).U32(0));
         Assert.That(died, Is.True);
         Assert.That(grader.Process.ExitCode, Is.Not.Zero);
     }
