@@ -150,7 +150,10 @@ internal sealed class HostProcess : IDisposable
 
     /// <summary>User + system CPU time of the process and the processes it started (from /proc): the .NET
     /// worker runs as aglaunch's child, in its own PID namespace. Zero once they are gone.</summary>
-    public TimeSpan CpuTime() => TimeSpan.FromSeconds(TreeTicks(Pid, depth: 0) / 100.0);
+    public TimeSpan CpuTime() => TimeSpan.FromSeconds(TreeTicks(Pid, depth: _server is null ? 0 : MaxDepth) / 100.0);
+
+    // A fork-server child cannot have children (RLIMIT_NPROC 0, seccomp): only its own stat is read.
+    private const int MaxDepth = 3;
 
     private static long TreeTicks(int pid, int depth)
     {
@@ -161,7 +164,7 @@ internal sealed class HostProcess : IDisposable
             var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             var ticks = long.Parse(rest[11], System.Globalization.CultureInfo.InvariantCulture)
                       + long.Parse(rest[12], System.Globalization.CultureInfo.InvariantCulture);
-            if (depth < 3 && File.Exists($"/proc/{pid}/task/{pid}/children"))
+            if (depth < MaxDepth && File.Exists($"/proc/{pid}/task/{pid}/children"))
             {
                 foreach (var child in File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
