@@ -215,28 +215,9 @@ internal sealed class FakeGrader : IDisposable
     {
         ulong a = 0, b = 0;
         byte[] blob = [];
+        var posted = _reader.Type is Msg.MmioWritePosted or Msg.CopyToUserPosted;
         switch (_reader.Type)
         {
-            case Msg.MmioWritePosted:
-                {
-                    var va = _reader.U64();
-                    var size = _reader.U8();
-                    var value = _reader.U64();
-                    Calls.Add(new KernelCall(Msg.MmioWrite, va, value, size, (Api)_reader.U8()));
-                    Posted++;
-                    return;
-                }
-
-            case Msg.CopyToUserPosted:
-                {
-                    var address = _reader.U64();
-                    var api = (Api)_reader.U8();
-                    var bytes = _reader.Blob().ToArray();
-                    Calls.Add(new KernelCall(Msg.CopyToUser, address, 0, bytes.Length, api, Bytes: bytes));
-                    Posted++;
-                    return;
-                }
-
             case Msg.Ioremap:
                 {
                     var phys = _reader.U64();
@@ -259,6 +240,7 @@ internal sealed class FakeGrader : IDisposable
                 }
 
             case Msg.MmioWrite:
+            case Msg.MmioWritePosted:
                 {
                     var va = _reader.U64();
                     var size = _reader.U8();
@@ -268,6 +250,7 @@ internal sealed class FakeGrader : IDisposable
                 }
 
             case Msg.CopyToUser:
+            case Msg.CopyToUserPosted:
                 {
                     var address = _reader.U64();
                     var api = (Api)_reader.U8();
@@ -354,6 +337,12 @@ internal sealed class FakeGrader : IDisposable
             default:
                 Assert.Fail($"unexpected frame {_reader.Type} from the host");
                 break;
+        }
+
+        if (posted)
+        {
+            Posted++;
+            return;
         }
 
         var status = _reader.Type == OopsOn ? ReplyStatus.Oops : ReplyStatus.Ok;

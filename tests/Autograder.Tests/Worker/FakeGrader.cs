@@ -148,27 +148,9 @@ internal sealed class FakeGrader : IDisposable
         ulong a = 0, b = 0;
         byte[] blob = [];
         var oops = (string?)null;
+        var posted = _reader.Type is Msg.MmioWritePosted or Msg.CopyToUserPosted;
         switch (_reader.Type)
         {
-            case Msg.MmioWritePosted:
-                {
-                    var va = _reader.U64();
-                    var size = _reader.U8();
-                    var value = _reader.U64();
-                    Events.Add($"write {va:x} {size} {value} {(Api)_reader.U8()}");
-                    Posted++;
-                    return;
-                }
-
-            case Msg.CopyToUserPosted:
-                {
-                    var to = _reader.U64();
-                    var api = (Api)_reader.U8();
-                    Events.Add($"to_user {to:x} {Convert.ToHexString(_reader.Blob())} {api}");
-                    Posted++;
-                    return;
-                }
-
             case Msg.Ioremap:
                 {
                     var phys = _reader.U64();
@@ -196,6 +178,7 @@ internal sealed class FakeGrader : IDisposable
                 }
 
             case Msg.MmioWrite:
+            case Msg.MmioWritePosted:
                 {
                     var va = _reader.U64();
                     var size = _reader.U8();
@@ -205,6 +188,7 @@ internal sealed class FakeGrader : IDisposable
                 }
 
             case Msg.CopyToUser:
+            case Msg.CopyToUserPosted:
                 {
                     var to = _reader.U64();
                     var api = (Api)_reader.U8();
@@ -283,6 +267,12 @@ internal sealed class FakeGrader : IDisposable
             default:
                 Events.Add($"call {_reader.Type}");
                 break;
+        }
+
+        if (posted)
+        {
+            Posted++;
+            return;
         }
 
         _writer.Start(Msg.Reply).U8(oops is null ? (byte)ReplyStatus.Ok : (byte)ReplyStatus.Oops).U64(a).U64(b)
