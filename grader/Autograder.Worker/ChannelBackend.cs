@@ -23,6 +23,7 @@ internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBacke
     // What makes a call certain to succeed, so it is posted (no Reply): see Msg.CopyToUserPosted.
     private readonly List<(ulong Va, ulong Size)> _mappings = [];
     private readonly List<(ulong Start, ulong Length)> _runs = [];
+    private int _posted;
 
     /// <summary>The reader the host loop uses for commands too: one reader per channel.</summary>
     public FrameReader Reader => _reader;
@@ -36,6 +37,7 @@ internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBacke
     public void BeginCommand()
     {
         _oops = null;
+        _posted = 0;
         _commandThread = Environment.CurrentManagedThreadId;
     }
 
@@ -88,7 +90,7 @@ internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBacke
     public void MmioWrite(ulong va, int size, ulong value, ApiId api)
     {
         // Inside a live mapping ioremap returned, a write of a valid size cannot oops: posted.
-        if (size is 1 or 2 or 4 or 8 && Within(_mappings, va, (ulong)size))
+        if (size is 1 or 2 or 4 or 8 && Within(_mappings, va, (ulong)size) && MayPost())
         {
             Start(Msg.MmioWritePosted).U64(va).U8((byte)size).U64(value).U8((byte)api).SendTo(output);
             return;
@@ -100,13 +102,24 @@ internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBacke
     public ulong CopyToUser(ulong to, ReadOnlySpan<byte> data, ApiId api)
     {
         // Wholly inside one of the user's writable runs, nothing can fail: posted.
-        if (!data.IsEmpty && Within(_runs, to, (ulong)data.Length))
+        if (!data.IsEmpty && Within(_runs, to, (ulong)data.Length) && MayPost())
         {
             Start(Msg.CopyToUserPosted).U64(to).U8((byte)api).Blob(data).SendTo(output);
             return 0;
         }
 
         return Call(Start(Msg.CopyToUser).U64(to).U8((byte)api).Blob(data)).A;
+    }
+
+    private bool MayPost()
+    {
+        if (_posted >= Layout.MaxPostedPerCommand)
+        {
+            return false;
+        }
+
+        _posted++;
+        return true;
     }
 
     private static bool Within(List<(ulong Start, ulong Length)> ranges, ulong address, ulong size)

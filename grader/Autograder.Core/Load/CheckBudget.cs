@@ -11,7 +11,10 @@ namespace Autograder.Load;
 internal sealed class CheckBudget
 {
     private static readonly List<CheckBudget> Active = [];
-    private static readonly Timer Ticker = new(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
+    // Its own thread, not a pool timer: a busy or starved thread pool must not let a driver run past its
+    // budget (and into its RLIMIT_CPU, which would tell the student a different story).
+    private static readonly AutoResetEvent Wake = new(false);
+    private static readonly Thread Watchdog = StartWatchdog();
     private const int TickMs = 20;
 
     private readonly Dictionary<HostProcess, TimeSpan> _cpuMarks = [];
@@ -64,7 +67,7 @@ internal sealed class CheckBudget
             Active.Add(this);
             if (Active.Count == 1)
             {
-                Ticker.Change(TickMs, TickMs);
+                Wake.Set();
             }
         }
 
@@ -76,10 +79,6 @@ internal sealed class CheckBudget
         lock (Active)
         {
             Active.Remove(this);
-            if (Active.Count == 0)
-            {
-                Ticker.Change(Timeout.Infinite, Timeout.Infinite);
-            }
         }
 
         lock (_cpuMarks)
@@ -112,6 +111,34 @@ internal sealed class CheckBudget
         {
             host.Kill($"timed out after {Cpu.TotalMilliseconds:0} ms of CPU time");
         }
+    }
+
+    private static Thread StartWatchdog()
+    {
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                bool idle;
+                lock (Active)
+                {
+                    idle = Active.Count == 0;
+                }
+
+                if (idle)
+                {
+                    Wake.WaitOne();
+                }
+                else
+                {
+                    Thread.Sleep(TickMs);
+                    Tick();
+                }
+            }
+        })
+        { IsBackground = true, Name = "check watchdog" };
+        thread.Start();
+        return thread;
     }
 
     private static void Tick()

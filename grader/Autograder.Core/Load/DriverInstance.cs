@@ -55,6 +55,7 @@ internal sealed class DriverInstance : IDisposable
     private bool _ended;
     private readonly string? _harnessProblem;
     private string? _lastOops;
+    private int _posted;
 
     public DriverInstance(SimKernel kernel, HostProcess host, CheckBudget budget, Action<DriverInstance>? onEnd = null)
     {
@@ -175,6 +176,7 @@ internal sealed class DriverInstance : IDisposable
         }
 
         var oopsBefore = Kernel.OopsCount;
+        _posted = 0;
         using var watch = _budget.Watch(_host);
         try
         {
@@ -445,6 +447,11 @@ internal sealed class DriverInstance : IDisposable
     /// (the C host shares the driver's process) broke the protocol.</summary>
     private void Posted(FrameReader r)
     {
+        if (++_posted > Layout.MaxPostedPerCommand)
+        {
+            throw new InvalidDataException($"more than {Layout.MaxPostedPerCommand} posted calls in one command");
+        }
+
         var oopsBefore = Kernel.OopsCount;
         bool kept;
         if (r.Type == Msg.CopyToUserPosted)

@@ -184,6 +184,7 @@ static void serve(void)
 		long long ret = 0;
 		const char *why = "";
 		int status;
+		ag_model_begin_command();
 		switch (type) {
 		case AG_MSG_BEGIN:
 			ag_result(AG_RESULT_OK, 0, "");

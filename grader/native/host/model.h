@@ -9,6 +9,8 @@
 void ag_model_set_entries(void *initcall, void *exitcall, void *init_module_fn, void *cleanup_module_fn);
 int ag_model_init(long long *ret);
 int ag_model_exit(void);
+/* A command starts: its count of posted calls is zero. */
+void ag_model_begin_command(void);
 /* The user's writable page runs for the coming ioctl (n = 0: none known; every copy asks). */
 void ag_model_set_user_runs(unsigned int n, const unsigned long long *starts, const unsigned long long *lengths);
 int ag_model_ioctl(unsigned int major, unsigned int cmd, unsigned long long arg, long long *ret, const char **why);

@@ -97,6 +97,7 @@ enum ag_api {
 #define AG_KERNEL_HALF 0xffff800000000000ull
 #define AG_MAX_FRAME (1u << 20)
 #define AG_MAX_USER_RUNS 16u /* writable user runs an Ioctl names at most */
+#define AG_MAX_POSTED_PER_COMMAND 256u /* posted calls per command; later ones ask */
 
 /* The channel fds after start-up (the command line's --in-fd/--out-fd are moved here). */
 #define AG_IN_FD 3

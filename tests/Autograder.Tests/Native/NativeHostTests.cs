@@ -30,6 +30,7 @@ public sealed class NativeHostTests
                 case 2: iowrite32(1, m + 4096); return 0;
                 case 3: return copy_to_user((void __user *)arg, &v, 4);
                 case 4: iounmap(m); iowrite32(1, m + 4); return 0;
+                case 5: for (int i = 0; i < 300; i++) iowrite32(i, m + 4); return 0;
                 }
                 return -ENOTTY;
             }
@@ -58,9 +59,14 @@ public sealed class NativeHostTests
         Assert.That(grader.Posted, Is.EqualTo(2));
         Assert.That(grader.Calls.Count(c => c.Type == Msg.CopyToUser), Is.EqualTo(3));
 
+        // A command posts a bounded number of calls (the grader refuses more); the rest ask.
+        grader.Ioctl(250, 5, 0);
+        Assert.That(grader.Posted, Is.EqualTo(2 + Layout.MaxPostedPerCommand));
+        Assert.That(grader.Calls.Count(c => c.Type == Msg.MmioWrite), Is.EqualTo(2 + 300));
+
         // After iounmap a write through the old address asks again.
         grader.Ioctl(250, 4, 0);
-        Assert.That(grader.Posted, Is.EqualTo(2));
+        Assert.That(grader.Posted, Is.EqualTo(2 + Layout.MaxPostedPerCommand));
     }
 
     [Test]

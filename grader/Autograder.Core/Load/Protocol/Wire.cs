@@ -137,6 +137,9 @@ public static class Layout
     public const int MaxFrame = 1 << 20;
     /// <summary>Writable user runs an Ioctl names at most (more: it names none, and every copy asks).</summary>
     public const int MaxUserRuns = 16;
+    /// <summary>Posted calls one command may make; later ones ask. The grader refuses more (a flood of frames
+    /// nobody answers would be limited by nothing else).</summary>
+    public const int MaxPostedPerCommand = 256;
 }
 
 /// <summary>Little-endian frame builder; reusable, not thread-safe.</summary>
