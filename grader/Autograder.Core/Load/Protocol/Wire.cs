@@ -65,7 +65,8 @@ public enum Msg : byte
     CdevDel = 0x50,          // u32 major, u32 minor, u32 count
 
     // host -> grader kernel calls that cannot fail or oops, so nothing waits for a Reply (none is sent): a
-    // round trip saved. A host posts one only when it knows the outcome; the grader checks it did.
+    // round trip saved. A host posts one only when it knows the outcome (and at most MaxPostedPerCommand a
+    // command); the grader checks it did.
     CopyToUserPosted = 0x51, // as CopyToUser, inside one writable run the Ioctl named: all bytes copied
     MmioWritePosted = 0x52,  // as MmioWrite, inside a live mapping ioremap returned (va .. va + size)
 
