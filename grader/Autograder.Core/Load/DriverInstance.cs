@@ -284,13 +284,13 @@ internal sealed class DriverInstance : IDisposable
 
     private void Dispatch(FrameReader r)
     {
-        if (r.Type is Msg.CopyToUserPosted or Msg.MmioWritePosted)
+        // A posted call is its plain twin that the host completed without asking (no Reply is sent).
+        var posted = r.Type is Msg.CopyToUserPosted or Msg.MmioWritePosted;
+        if (posted && ++_posted > Layout.MaxPostedPerCommand)
         {
-            Posted(r);
-            return;
+            throw new InvalidDataException($"more than {Layout.MaxPostedPerCommand} posted calls in one command");
         }
 
-        var w = _host.Writer;
         var oopsBefore = Kernel.OopsCount;
         ulong a = 0, b = 0;
         ReadOnlySpan<byte> blob = default;
@@ -321,6 +321,7 @@ internal sealed class DriverInstance : IDisposable
             }
 
             case Msg.MmioWrite:
+            case Msg.MmioWritePosted:
             {
                 var va = r.U64();
                 var size = r.U8();
@@ -330,6 +331,7 @@ internal sealed class DriverInstance : IDisposable
             }
 
             case Msg.CopyToUser:
+            case Msg.CopyToUserPosted:
             {
                 var to = r.U64();
                 var api = (Api)r.U8();
@@ -440,43 +442,18 @@ internal sealed class DriverInstance : IDisposable
                 throw new InvalidDataException($"unexpected message {r.Type}");
         }
 
-        Reply(oopsBefore, a, b, blob);
-    }
-
-    /// <summary>A call the host completed without asking: it must be one that succeeds here too, or the host
-    /// (the C host shares the driver's process) broke the protocol.</summary>
-    private void Posted(FrameReader r)
-    {
-        if (++_posted > Layout.MaxPostedPerCommand)
+        if (posted)
         {
-            throw new InvalidDataException($"more than {Layout.MaxPostedPerCommand} posted calls in one command");
+            // The host told the driver it succeeded: it must have here too, or the host (the C host shares
+            // the driver's process) broke the protocol.
+            if (a != 0 || Kernel.OopsCount != oopsBefore)
+            {
+                throw new InvalidDataException($"a posted {r.Type} did not succeed as the host said it would");
+            }
+
+            return;
         }
 
-        var oopsBefore = Kernel.OopsCount;
-        bool kept;
-        if (r.Type == Msg.CopyToUserPosted)
-        {
-            var to = r.U64();
-            var api = (Api)r.U8();
-            kept = Kernel.CopyToUser(to, r.Blob(), api) == 0;
-        }
-        else
-        {
-            var va = r.U64();
-            var size = r.U8();
-            var value = r.U64();
-            Kernel.MmioWrite(va, size, value, (Api)r.U8());
-            kept = true;
-        }
-
-        if (!kept || Kernel.OopsCount != oopsBefore)
-        {
-            throw new InvalidDataException($"a posted {r.Type} did not succeed as the host said it would");
-        }
-    }
-
-    private void Reply(int oopsBefore, ulong a, ulong b, ReadOnlySpan<byte> blob)
-    {
         var w = _host.Writer;
         var status = Kernel.OopsCount != oopsBefore ? ReplyStatus.Oops : ReplyStatus.Ok;
         if (status == ReplyStatus.Oops)
