@@ -59,11 +59,21 @@ internal sealed class ChannelBackend(Stream input, Stream output) : IKernelBacke
         _runs.Clear();
     }
 
-    /// <summary>The user's writable page runs the current Ioctl named (see <see cref="Msg.CopyToUserPosted"/>).</summary>
-    public void SetUserRuns(List<(ulong Start, ulong Length)> runs)
+    /// <summary>Reads the user's writable page runs from the Ioctl frame (see <see cref="Msg.CopyToUserPosted"/>);
+    /// more than <see cref="Layout.MaxUserRuns"/>: none known, every copy asks.</summary>
+    public void ReadUserRuns(FrameReader reader)
     {
         _runs.Clear();
-        _runs.AddRange(runs);
+        var count = reader.U32();
+        for (var i = 0; i < count && i < Layout.MaxUserRuns; i++)
+        {
+            _runs.Add((reader.U64(), reader.U64()));
+        }
+
+        if (count > Layout.MaxUserRuns)
+        {
+            _runs.Clear();
+        }
     }
 
     public ulong Ioremap(ulong phys, ulong size, ApiId api)

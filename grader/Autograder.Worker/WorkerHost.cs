@@ -105,14 +105,7 @@ internal sealed class WorkerHost
                     var major = reader.U32();
                     var cmd = reader.U32();
                     var arg = reader.U64();
-                    var count = reader.U32();
-                    var runs = new List<(ulong, ulong)>((int)Math.Min(count, (uint)Layout.MaxUserRuns));
-                    for (var i = 0; i < count && i < Layout.MaxUserRuns; i++)
-                    {
-                        runs.Add((reader.U64(), reader.U64()));
-                    }
-
-                    _backend.SetUserRuns(count <= Layout.MaxUserRuns ? runs : []);
+                    _backend.ReadUserRuns(reader);
                     if (_instance is not { } forIoctl)
                     {
                         return (ResultStatus.HostError, 0, "Ioctl without a driver instance (Begin first)");

@@ -198,13 +198,7 @@ static void serve(void)
 			unsigned int major = ag_rd_u32();
 			unsigned int cmd = ag_rd_u32();
 			unsigned long long arg = ag_rd_u64();
-			unsigned long long starts[AG_MAX_USER_RUNS], lengths[AG_MAX_USER_RUNS];
-			unsigned int runs = ag_rd_u32();
-			for (unsigned int i = 0; i < runs && i < AG_MAX_USER_RUNS; i++) {
-				starts[i] = ag_rd_u64();
-				lengths[i] = ag_rd_u64();
-			}
-			ag_model_set_user_runs(runs, starts, lengths);
+			ag_model_read_user_runs();
 			status = ag_model_ioctl(major, cmd, arg, &ret, &why);
 			ag_result((unsigned char)status, ret, why);
 			break;

@@ -323,9 +323,23 @@ struct task_struct *__ag_current = &g_task;
 
 /* ---- user memory (grader-side) ------------------------------------------------------------ */
 
+/* Address ranges a posted call must lie wholly inside (see the posted calls in wire.h). */
+struct range {
+	unsigned long long start, length; /* length 0: an empty slot, inside which nothing lies */
+};
+
+static int within(const struct range *ranges, unsigned int count, unsigned long long address, unsigned long long n)
+{
+	for (unsigned int i = 0; i < count; i++)
+		if (address >= ranges[i].start && address - ranges[i].start <= ranges[i].length &&
+		    n <= ranges[i].length - (address - ranges[i].start))
+			return 1;
+	return 0;
+}
+
 /* The user's writable pages as the current Ioctl named them: a copy_to_user wholly inside one cannot
  * fail, so it is posted (no round trip). Pages are never unmapped, so the runs stay true. */
-static struct { unsigned long long start, length; } g_runs[AG_MAX_USER_RUNS];
+static struct range g_runs[AG_MAX_USER_RUNS];
 static unsigned int g_nruns;
 static unsigned int g_posted; /* this command's posted calls (the grader refuses more than the limit) */
 
@@ -342,27 +356,19 @@ static int may_post(void)
 	return 1;
 }
 
-void ag_model_set_user_runs(unsigned int n, const unsigned long long *starts, const unsigned long long *lengths)
+void ag_model_read_user_runs(void)
 {
-	g_nruns = n > AG_MAX_USER_RUNS ? 0 : n;
-	for (unsigned int i = 0; i < g_nruns; i++) {
-		g_runs[i].start = starts[i];
-		g_runs[i].length = lengths[i];
+	unsigned int n = ag_rd_u32();
+	for (unsigned int i = 0; i < n && i < AG_MAX_USER_RUNS; i++) {
+		g_runs[i].start = ag_rd_u64();
+		g_runs[i].length = ag_rd_u64();
 	}
-}
-
-static int in_run(unsigned long long to, unsigned long n)
-{
-	for (unsigned int i = 0; i < g_nruns; i++)
-		if (to >= g_runs[i].start && to - g_runs[i].start <= g_runs[i].length &&
-		    n <= g_runs[i].length - (to - g_runs[i].start))
-			return 1;
-	return 0;
+	g_nruns = n > AG_MAX_USER_RUNS ? 0 : n;
 }
 
 static unsigned long to_user(void __user *to, const void *from, unsigned long n, unsigned char api)
 {
-	if (n && n <= AG_COPY_CHUNK && in_run((unsigned long long)(unsigned long)to, n) && may_post()) {
+	if (n && n <= AG_COPY_CHUNK && within(g_runs, g_nruns, (unsigned long long)(unsigned long)to, n) && may_post()) {
 		ag_begin(AG_MSG_COPY_TO_USER_POSTED);
 		ag_u64((unsigned long long)(unsigned long)to);
 		ag_u8(api);
@@ -484,7 +490,7 @@ ssize_t simple_read_from_buffer(void __user *to, size_t count, loff_t *ppos, con
 
 /* Live mappings as ioremap returned them: an MMIO write inside one cannot oops, so it is posted. */
 #define AG_MAX_MAPS 8
-static struct { unsigned long long va, size; } g_maps[AG_MAX_MAPS];
+static struct range g_maps[AG_MAX_MAPS];
 
 static void __iomem *remap(unsigned long long phys, unsigned long long size, unsigned char api)
 {
@@ -495,9 +501,9 @@ static void __iomem *remap(unsigned long long phys, unsigned long long size, uns
 	ag_u8(api);
 	ag_call(&r);
 	for (int i = 0; r.a && i < AG_MAX_MAPS; i++) {
-		if (!g_maps[i].size) {
-			g_maps[i].va = r.a;
-			g_maps[i].size = size;
+		if (!g_maps[i].length) {
+			g_maps[i].start = r.a;
+			g_maps[i].length = size;
 			break;
 		}
 	}
@@ -508,21 +514,12 @@ static void unmap(const volatile void __iomem *addr, unsigned char api)
 {
 	/* Whatever the grader makes of it, no write through this address is posted again. */
 	for (int i = 0; i < AG_MAX_MAPS; i++)
-		if (g_maps[i].size && g_maps[i].va == (unsigned long long)(unsigned long)addr)
-			g_maps[i].size = 0;
+		if (g_maps[i].length && g_maps[i].start == (unsigned long long)(unsigned long)addr)
+			g_maps[i].length = 0;
 	ag_begin(AG_MSG_IOUNMAP);
 	ag_u64((unsigned long long)(unsigned long)addr);
 	ag_u8(api);
 	ag_call(NULL);
-}
-
-static int mapped(unsigned long long va, unsigned char size)
-{
-	for (int i = 0; i < AG_MAX_MAPS; i++)
-		if (g_maps[i].size && va >= g_maps[i].va && va - g_maps[i].va < g_maps[i].size &&
-		    size <= g_maps[i].size - (va - g_maps[i].va))
-			return 1;
-	return 0;
 }
 
 static unsigned long long mmio_read(const volatile void __iomem *addr, unsigned char size, unsigned char api)
@@ -538,7 +535,7 @@ static unsigned long long mmio_read(const volatile void __iomem *addr, unsigned 
 
 static void mmio_write(volatile void __iomem *addr, unsigned char size, unsigned long long value, unsigned char api)
 {
-	int posted = mapped((unsigned long long)(unsigned long)addr, size) && may_post();
+	int posted = within(g_maps, AG_MAX_MAPS, (unsigned long long)(unsigned long)addr, size) && may_post();
 	ag_begin(posted ? AG_MSG_MMIO_WRITE_POSTED : AG_MSG_MMIO_WRITE);
 	ag_u64((unsigned long long)(unsigned long)addr);
 	ag_u8(size);

@@ -11,8 +11,9 @@ int ag_model_init(long long *ret);
 int ag_model_exit(void);
 /* A command starts: its count of posted calls is zero. */
 void ag_model_begin_command(void);
-/* The user's writable page runs for the coming ioctl (n = 0: none known; every copy asks). */
-void ag_model_set_user_runs(unsigned int n, const unsigned long long *starts, const unsigned long long *lengths);
+/* Reads the user's writable page runs for the coming ioctl from the Ioctl frame (u32 n, n x (u64 start,
+ * u64 length); more than AG_MAX_USER_RUNS: none known, every copy asks). */
+void ag_model_read_user_runs(void);
 int ag_model_ioctl(unsigned int major, unsigned int cmd, unsigned long long arg, long long *ret, const char **why);
 
 #endif
