@@ -38,7 +38,6 @@ unsigned char ag_rd_u8(void);
 unsigned int ag_rd_u32(void);
 unsigned long long ag_rd_u64(void);
 
-
 /* Sends Result(status, value, message). */
 void ag_result(unsigned char status, long long value, const char *message);
 

@@ -13,8 +13,9 @@
  * and the posted calls (0x51, 0x52), sent only when they cannot fail: a copy_to_user inside one of the
  * writable user runs the Ioctl named, an MMIO write inside a live mapping ioremap returned.
  *
- * Fork server (host.c --fork-server): Ready, then per Fork one Forked (the child's pid), the child's
- * own frames relayed whole (Ready, Results, kernel calls), and one ChildEnded once it was reaped.
+ * Fork server (host.c --fork-server): Ready, then per Fork one Forked (the child's pid and the server's
+ * fds of its pipes, which the grader opens through /proc and then says Attached), and one ChildEnded
+ * once the child was reaped. The child's own frames (Ready, Results, kernel calls) go on its pipes.
  */
 #ifndef AG_WIRE_H
 #define AG_WIRE_H
