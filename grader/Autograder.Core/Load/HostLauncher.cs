@@ -47,20 +47,30 @@ internal sealed class HostLauncher : IDisposable
     /// <summary>An idle pooled worker, or a new one.</summary>
     public bool TryRentWorker(out HostProcess worker, out string problem)
     {
+        HostProcess? rented = null;
         lock (_idle)
         {
-            while (_idle.TryPop(out var pooled))
+            while (rented is null && _idle.TryPop(out var pooled))
             {
                 if (!pooled.HasExited)
                 {
                     pooled.Uses++;
-                    worker = pooled;
-                    problem = "";
-                    return true;
+                    rented = pooled;
                 }
-
-                pooled.Dispose();
+                else
+                {
+                    pooled.Dispose();
+                }
             }
+        }
+
+        if (rented is not null)
+        {
+            // A new worker inherits the renting thread's CPU; a pooled one was started elsewhere.
+            CpuPairing.Join(rented.Pid);
+            worker = rented;
+            problem = "";
+            return true;
         }
 
         var started = TryStartWorker(out worker, out problem);

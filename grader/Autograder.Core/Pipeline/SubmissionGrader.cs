@@ -88,6 +88,8 @@ internal sealed class SubmissionGrader(
         }
 
         var view = new SubmissionView(submission.Id, language, build.Sources, build.Diagnostics);
+        // Before the host starts, so its processes start on the same CPU as this thread.
+        using var paired = CpuPairing.Pair();
         using var host = build.CreateHost(launcher);
         using var cancel = cancellationToken.Register(host.Abort);
         foreach (var entry in Selected.Where(c => c.Id != BuildId))
@@ -116,6 +118,7 @@ internal sealed class SubmissionGrader(
         // Retire the host before reading its output: a live worker's output is only complete (and only
         // readable without waiting for its pipes to close) once it is gone. Dispose is idempotent.
         host.Dispose();
+        paired.Dispose();
         return Finish(submission, language, harness ? Outcomes.HarnessError : Outcomes.Graded,
             harness ? results[1].Feedback : null, build.Sources, build.Diagnostics, results, host.Output, clock);
     }
