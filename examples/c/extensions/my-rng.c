@@ -5,6 +5,10 @@
 #include <linux/fs.h>
 #include <linux/uaccess.h>
 #include <linux/io.h>
+#include <linux/atomic.h>
+#include <linux/compat.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 
 #define MY_RNG_IOCTL_RAND _IOR('q', 1, unsigned int)
 #define MY_RNG_IOCTL_SEED _IOW('q', 1, unsigned int)
@@ -17,10 +21,21 @@
 
 void __iomem *devmem = 0x0;
 
+/* Also seen: a /proc file with statistics, and a compat_ioctl for 32-bit callers. */
+static atomic_t ioctls = ATOMIC_INIT(0);
+
+static int my_rng_stats_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d ioctls\n", atomic_read(&ioctls));
+	return 0;
+}
+DEFINE_PROC_SHOW_ATTRIBUTE(my_rng_stats);
+
 static long my_rng_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	unsigned int value;
 
+	atomic_inc(&ioctls);
 	switch (cmd) {
 	case MY_RNG_IOCTL_RAND:
 		/* Application requests a new random number */
@@ -64,6 +79,7 @@ static long my_rng_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static struct file_operations my_rng_fops = {
 	.unlocked_ioctl = my_rng_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 };
 
 static int __init my_rng_driver_init(void)
@@ -82,6 +98,9 @@ static int __init my_rng_driver_init(void)
 		return -EBUSY;
 	}
 
+	if (!proc_create("my_rng_stats", 0444, NULL, &my_rng_stats_proc_ops))
+		printk(KERN_WARNING "my_rng_driver: no /proc/my_rng_stats\n");
+
 	printk("my_rng_driver loaded, registered ioctls 0x%lx (get a random "
 		"number) and 0x%lx (seed the generator) \n", MY_RNG_IOCTL_RAND,
 		MY_RNG_IOCTL_SEED);
@@ -90,6 +109,7 @@ static int __init my_rng_driver_init(void)
 
 static void __exit my_rng_driver_exit(void)
 {
+	remove_proc_entry("my_rng_stats", NULL);
 	unregister_chrdev(250, "my_rng_driver");
 
 	if (devmem)

@@ -614,6 +614,51 @@ struct device *device_create(struct class *cls, struct device *parent, dev_t dev
 	return &g_node;
 }
 void device_destroy(struct class *cls, dev_t devt) { (void)cls; (void)devt; }
+/* ---- /proc and seq_file: read by the VM's user space, never by the grader; accepted --------- */
+
+struct proc_dir_entry { int unused; };
+static struct proc_dir_entry g_proc_entry;
+static struct proc_dir_entry *proc_entry(const char *what, const char *name)
+{
+	char text[160];
+	snprintf(text, sizeof text, "%s: /proc entry %s", what, name ? name : "");
+	note(text);
+	return &g_proc_entry;
+}
+struct proc_dir_entry *proc_create(const char *name, umode_t mode, struct proc_dir_entry *parent,
+	const struct proc_ops *proc_ops)
+{ (void)mode; (void)parent; (void)proc_ops; return proc_entry("proc_create", name); }
+struct proc_dir_entry *proc_create_data(const char *name, umode_t mode, struct proc_dir_entry *parent,
+	const struct proc_ops *proc_ops, void *data)
+{ (void)mode; (void)parent; (void)proc_ops; (void)data; return proc_entry("proc_create", name); }
+struct proc_dir_entry *proc_create_single_data(const char *name, umode_t mode, struct proc_dir_entry *parent,
+	int (*show)(struct seq_file *, void *), void *data)
+{ (void)mode; (void)parent; (void)show; (void)data; return proc_entry("proc_create", name); }
+struct proc_dir_entry *proc_mkdir(const char *name, struct proc_dir_entry *parent)
+{ (void)parent; return proc_entry("proc_mkdir", name); }
+void proc_remove(struct proc_dir_entry *de) { (void)de; }
+void remove_proc_entry(const char *name, struct proc_dir_entry *parent) { (void)name; (void)parent; }
+void *pde_data(const struct inode *inode) { return inode ? inode->i_private : NULL; }
+ssize_t seq_read(struct file *file, char __user *buf, size_t size, loff_t *ppos)
+{ (void)file; (void)buf; (void)size; (void)ppos; return 0; }
+loff_t seq_lseek(struct file *file, loff_t offset, int whence) { (void)file; (void)offset; (void)whence; return 0; }
+int seq_open(struct file *file, const struct seq_operations *op) { (void)file; (void)op; return 0; }
+int seq_release(struct inode *inode, struct file *file) { (void)inode; (void)file; return 0; }
+int single_open(struct file *file, int (*show)(struct seq_file *, void *), void *data)
+{ (void)file; (void)show; (void)data; return 0; }
+int single_release(struct inode *inode, struct file *file) { (void)inode; (void)file; return 0; }
+void seq_printf(struct seq_file *m, const char *fmt, ...) { (void)m; (void)fmt; }
+void seq_puts(struct seq_file *m, const char *s) { (void)m; (void)s; }
+void seq_putc(struct seq_file *m, char c) { (void)m; (void)c; }
+void seq_write(struct seq_file *m, const void *data, size_t len) { (void)m; (void)data; (void)len; }
+
+/* The grader calls unlocked_ioctl; this is what a 32-bit caller would reach. */
+long compat_ptr_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (!file->f_op || !file->f_op->unlocked_ioctl)
+		return -ENOIOCTLCMD;
+	return file->f_op->unlocked_ioctl(file, cmd, (unsigned long)compat_ptr((compat_uptr_t)arg));
+}
 loff_t no_llseek(struct file *file, loff_t offset, int whence) { (void)file; (void)offset; (void)whence; return -ESPIPE; }
 loff_t noop_llseek(struct file *file, loff_t offset, int whence) { (void)offset; (void)whence; return file->f_pos; }
 int nonseekable_open(struct inode *inode, struct file *filp) { (void)inode; (void)filp; return 0; }

@@ -22,6 +22,9 @@ public sealed class NativeCdevTests
         #include <linux/miscdevice.h>
         #include <linux/uaccess.h>
         #include <linux/io.h>
+        #include <linux/compat.h>
+        #include <linux/proc_fs.h>
+        #include <linux/seq_file.h>
 
         static void __iomem *regs;
         static dev_t devt;
@@ -228,5 +231,34 @@ public sealed class NativeCdevTests
         Assert.That(grader.Calls.Single(c => c.Type == Msg.Note).Text, Is.EqualTo("device_create: /dev/n7 for 250:0"));
         grader.Exit();
         Assert.That(grader.Ioctl(251, Rand, UserAddress).Value, Is.Zero, "only cdev_del removes a cdev from the host's table");
+    }
+
+    [Test]
+    public void A_proc_entry_is_accepted_and_noted()
+    {
+        var build = Build("proc", "ret = register_chrdev(250, \"my_rng_driver\", &fops);",
+            "struct proc_dir_entry *e = proc_create(\"my_rng_stats\", 0444, NULL, NULL);"
+            + " printk(\"%d\\n\", e != NULL && !IS_ERR(e));",
+            "remove_proc_entry(\"my_rng_stats\", NULL); unregister_chrdev(250, \"my_rng_driver\");");
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
+        grader.ReadReady();
+
+        Assert.That(grader.Init().Value, Is.Zero);
+        Assert.That(grader.Calls.Single(c => c.Type == Msg.Note).Text, Is.EqualTo("proc_create: /proc entry my_rng_stats"));
+        Assert.That(grader.Calls.Single(c => c.Type == Msg.Printk).Text, Is.EqualTo("1\n"));
+    }
+
+    [Test]
+    public void Compat_ptr_ioctl_forwards_to_unlocked_ioctl()
+    {
+        var build = Build("compat", "ret = register_chrdev(250, \"my_rng_driver\", &fops);",
+            "static const struct file_operations none = { 0 }; struct file f = { .f_op = &fops }, g = { .f_op = &none };"
+            + " printk(\"%ld %ld\\n\", compat_ptr_ioctl(&f, 0x1234, 0), compat_ptr_ioctl(&g, 0x1234, 0));",
+            "unregister_chrdev(250, \"my_rng_driver\");");
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
+        grader.ReadReady();
+
+        Assert.That(grader.Init().Value, Is.Zero);
+        Assert.That(grader.Calls.Single(c => c.Type == Msg.Printk).Text, Is.EqualTo("-25 -515\n"), "-ENOTTY from the driver; -ENOIOCTLCMD without one");
     }
 }

