@@ -25,6 +25,13 @@ public sealed class NativeCdevTests
         #include <linux/compat.h>
         #include <linux/proc_fs.h>
         #include <linux/seq_file.h>
+        #include <linux/sizes.h>
+        #include <linux/bitfield.h>
+        #include <linux/nospec.h>
+        #include <linux/overflow.h>
+        #include <linux/ctype.h>
+        #include <linux/fcntl.h>
+        #include <linux/io-64-nonatomic-lo-hi.h>
 
         static void __iomem *regs;
         static dev_t devt;
@@ -260,5 +267,21 @@ public sealed class NativeCdevTests
 
         Assert.That(grader.Init().Value, Is.Zero);
         Assert.That(grader.Calls.Single(c => c.Type == Msg.Printk).Text, Is.EqualTo("-25 -515\n"), "-ENOTTY from the driver; -ENOIOCTLCMD without one");
+    }
+
+    [Test]
+    public void Header_only_helpers_behave_as_in_linux()
+    {
+        var build = Build("helpers", "ret = register_chrdev(250, \"my_rng_driver\", &fops);",
+            "size_t sum; int over = check_add_overflow((size_t)-1, (size_t)1, &sum);"
+            + " printk(\"%d %lx %lu %lu %d %c %d %d\\n\", SZ_4K, (unsigned long)FIELD_GET(GENMASK(15, 8), 0x1234u),"
+            + " (unsigned long)array_index_nospec(5UL, 4UL), (unsigned long)array_index_nospec(3UL, 4UL), over,"
+            + " toupper('a'), isdigit('7'), isspace('x'));",
+            "unregister_chrdev(250, \"my_rng_driver\");");
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
+        grader.ReadReady();
+
+        Assert.That(grader.Init().Value, Is.Zero);
+        Assert.That(grader.Calls.Single(c => c.Type == Msg.Printk).Text, Is.EqualTo("4096 12 0 3 1 A 1 0\n"));
     }
 }

@@ -219,6 +219,37 @@ static inline int test_and_clear_bit(long nr, volatile unsigned long *addr)
 #define be16_to_cpu(x) __builtin_bswap16((u16)(x))
 #define cpu_relax() __asm__ __volatile__("pause" : : : "memory")
 
+/* ---- sizes.h / bitfield.h / nospec.h / overflow.h (as Linux, header-only) ----------------- */
+#define SZ_1 0x00000001
+#define SZ_2 0x00000002
+#define SZ_4 0x00000004
+#define SZ_8 0x00000008
+#define SZ_16 0x00000010
+#define SZ_32 0x00000020
+#define SZ_64 0x00000040
+#define SZ_128 0x00000080
+#define SZ_256 0x00000100
+#define SZ_512 0x00000200
+#define SZ_1K 0x00000400
+#define SZ_2K 0x00000800
+#define SZ_4K 0x00001000
+#define SZ_8K 0x00002000
+#define SZ_16K 0x00004000
+#define SZ_32K 0x00008000
+#define SZ_64K 0x00010000
+#define SZ_1M 0x00100000
+#define __bf_shf(x) (__builtin_ffsll(x) - 1)
+#define FIELD_PREP(_mask, _val) (((__typeof__(_mask))(_val) << __bf_shf(_mask)) & (_mask))
+#define FIELD_GET(_mask, _reg) ((__typeof__(_mask))(((_reg) & (_mask)) >> __bf_shf(_mask)))
+#define FIELD_FIT(_mask, _val) (!((((__typeof__(_mask))(_val)) << __bf_shf(_mask)) & ~(_mask)))
+#define FIELD_MAX(_mask) ((__typeof__(_mask))((_mask) >> __bf_shf(_mask)))
+/* The value is the same as Linux's; the speculation barrier is moot here. */
+#define array_index_nospec(index, size) ({ __typeof__(index) _i = (index); __typeof__(size) _s = (size); \
+	(__typeof__(_i))(_i < _s ? _i : 0); })
+#define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
+#define check_sub_overflow(a, b, d) __builtin_sub_overflow(a, b, d)
+#define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
+
 /* ---- errno.h (asm-generic/errno-base.h + errno.h + linux/errno.h) -------------------------- */
 #define EPERM 1
 #define ENOENT 2
