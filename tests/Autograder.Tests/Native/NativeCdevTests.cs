@@ -240,48 +240,46 @@ public sealed class NativeCdevTests
         Assert.That(grader.Ioctl(251, Rand, UserAddress).Value, Is.Zero, "only cdev_del removes a cdev from the host's table");
     }
 
+    /// <summary>A driver registered at 250 that runs <paramref name="init"/> in module_init (which must
+    /// return 0): the kernel calls init made.</summary>
+    private static List<KernelCall> InitCalls(string id, string init)
+    {
+        var build = Build(id, "ret = register_chrdev(250, \"my_rng_driver\", &fops);", init, "unregister_chrdev(250, \"my_rng_driver\");");
+        using var grader = new FakeGrader(build.Driver!, sandbox: false);
+        grader.ReadReady();
+        Assert.That(grader.Init().Value, Is.Zero);
+        return grader.Calls;
+    }
+
+    private static string Printed(List<KernelCall> calls) => calls.Single(c => c.Type == Msg.Printk).Text!;
+
     [Test]
     public void A_proc_entry_is_accepted_and_noted()
     {
-        var build = Build("proc", "ret = register_chrdev(250, \"my_rng_driver\", &fops);",
-            "struct proc_dir_entry *e = proc_create(\"my_rng_stats\", 0444, NULL, NULL);"
-            + " printk(\"%d\\n\", e != NULL && !IS_ERR(e));",
-            "remove_proc_entry(\"my_rng_stats\", NULL); unregister_chrdev(250, \"my_rng_driver\");");
-        using var grader = new FakeGrader(build.Driver!, sandbox: false);
-        grader.ReadReady();
+        var calls = InitCalls("proc", "struct proc_dir_entry *e = proc_create(\"my_rng_stats\", 0444, NULL, NULL);"
+            + " printk(\"%d\\n\", e != NULL && !IS_ERR(e)); remove_proc_entry(\"my_rng_stats\", NULL);");
 
-        Assert.That(grader.Init().Value, Is.Zero);
-        Assert.That(grader.Calls.Single(c => c.Type == Msg.Note).Text, Is.EqualTo("proc_create: /proc entry my_rng_stats"));
-        Assert.That(grader.Calls.Single(c => c.Type == Msg.Printk).Text, Is.EqualTo("1\n"));
+        Assert.That(calls.Single(c => c.Type == Msg.Note).Text, Is.EqualTo("proc_create: /proc entry my_rng_stats"));
+        Assert.That(Printed(calls), Is.EqualTo("1\n"));
     }
 
     [Test]
     public void Compat_ptr_ioctl_forwards_to_unlocked_ioctl()
     {
-        var build = Build("compat", "ret = register_chrdev(250, \"my_rng_driver\", &fops);",
-            "static const struct file_operations none = { 0 }; struct file f = { .f_op = &fops }, g = { .f_op = &none };"
-            + " printk(\"%ld %ld\\n\", compat_ptr_ioctl(&f, 0x1234, 0), compat_ptr_ioctl(&g, 0x1234, 0));",
-            "unregister_chrdev(250, \"my_rng_driver\");");
-        using var grader = new FakeGrader(build.Driver!, sandbox: false);
-        grader.ReadReady();
+        var calls = InitCalls("compat", "static const struct file_operations none = { 0 }; struct file f = { .f_op = &fops }, g = { .f_op = &none };"
+            + " printk(\"%ld %ld\\n\", compat_ptr_ioctl(&f, 0x1234, 0), compat_ptr_ioctl(&g, 0x1234, 0));");
 
-        Assert.That(grader.Init().Value, Is.Zero);
-        Assert.That(grader.Calls.Single(c => c.Type == Msg.Printk).Text, Is.EqualTo("-25 -515\n"), "-ENOTTY from the driver; -ENOIOCTLCMD without one");
+        Assert.That(Printed(calls), Is.EqualTo("-25 -515\n"), "-ENOTTY from the driver; -ENOIOCTLCMD without one");
     }
 
     [Test]
     public void Header_only_helpers_behave_as_in_linux()
     {
-        var build = Build("helpers", "ret = register_chrdev(250, \"my_rng_driver\", &fops);",
-            "size_t sum; int over = check_add_overflow((size_t)-1, (size_t)1, &sum);"
+        var calls = InitCalls("helpers", "size_t sum; int over = check_add_overflow((size_t)-1, (size_t)1, &sum);"
             + " printk(\"%d %lx %lu %lu %d %c %d %d\\n\", SZ_4K, (unsigned long)FIELD_GET(GENMASK(15, 8), 0x1234u),"
             + " (unsigned long)array_index_nospec(5UL, 4UL), (unsigned long)array_index_nospec(3UL, 4UL), over,"
-            + " toupper('a'), isdigit('7'), isspace('x'));",
-            "unregister_chrdev(250, \"my_rng_driver\");");
-        using var grader = new FakeGrader(build.Driver!, sandbox: false);
-        grader.ReadReady();
+            + " toupper('a'), isdigit('7'), isspace('x'));");
 
-        Assert.That(grader.Init().Value, Is.Zero);
-        Assert.That(grader.Calls.Single(c => c.Type == Msg.Printk).Text, Is.EqualTo("4096 12 0 3 1 A 1 0\n"));
+        Assert.That(Printed(calls), Is.EqualTo("4096 12 0 3 1 A 1 0\n"));
     }
 }
