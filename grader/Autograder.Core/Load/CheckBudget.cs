@@ -56,7 +56,8 @@ internal sealed class CheckBudget
         {
             if (!_cpuMarks.ContainsKey(host))
             {
-                _cpuMarks[host] = host.CpuTime();
+                // A fork child has used only its Ready since its CPU time started at zero: no /proc read.
+                _cpuMarks[host] = host.IsForkChild ? TimeSpan.Zero : host.CpuTime();
             }
 
             _running = host;

@@ -186,6 +186,10 @@ internal sealed class HostProcess : IDisposable
     /// <summary>A child the fork server (this process) just reported in Forked, talking over its own pipes.</summary>
     public HostProcess ForkedChild(int pid, Stream toChild, Stream fromChild) => new(this, pid, toChild, fromChild);
 
+    /// <summary>A fork server's child: its CPU time started at zero (fork resets it) and it serves one driver
+    /// instance, so one check.</summary>
+    public bool IsForkChild => _server is not null;
+
     /// <summary>Records the fork server's ChildEnded frame (the reader is positioned after its type).</summary>
     public void ChildEnded(FrameReader r)
     {
