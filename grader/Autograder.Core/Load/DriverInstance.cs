@@ -112,18 +112,7 @@ internal sealed class DriverInstance : IDisposable
             return missing;
         }
 
-        var r = Command(Msg.Ioctl, w =>
-        {
-            w.U32(reg.Major).U32(cmd).U64(arg);
-            var runs = Kernel.User.WritableRuns;
-            // Many runs (unusual) are not worth their bytes: the host then asks for every copy.
-            var n = runs.Count <= Layout.MaxUserRuns ? runs.Count : 0;
-            w.U32((uint)n);
-            for (var i = 0; i < n; i++)
-            {
-                w.U64(runs[i].Start).U64(runs[i].Length);
-            }
-        });
+        var r = Command(Msg.Ioctl, w => w.U32(reg.Major).U32(cmd).U64(arg).UserRuns(Kernel.User.WritableRuns));
         RecordReturn("ioctl", r);
         return r;
     }

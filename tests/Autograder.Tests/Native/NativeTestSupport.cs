@@ -139,16 +139,8 @@ internal sealed class FakeGrader : IDisposable
     public CommandOutcome Init() => Command(w => w.Start(Msg.Init));
     public CommandOutcome Exit() => Command(w => w.Start(Msg.Exit));
     public CommandOutcome End() => Command(w => w.Start(Msg.End));
-    public CommandOutcome Ioctl(uint major, uint cmd, ulong arg) => Command(w =>
-    {
-        w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg).U32((uint)UserRuns.Count);
-        foreach (var (start, length) in UserRuns)
-        {
-            w.U64(start).U64(length);
-        }
-
-        return w;
-    });
+    public CommandOutcome Ioctl(uint major, uint cmd, ulong arg) =>
+        Command(w => w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg).UserRuns(UserRuns));
 
     /// <summary>The writable user runs each Ioctl names (none: the host asks for every copy_to_user).</summary>
     public List<(ulong Start, ulong Length)> UserRuns { get; } = [];

@@ -109,14 +109,7 @@ internal sealed class FakeGrader : IDisposable
     public (ResultStatus Status, long Value, string Message) Send(Msg command) => Command(w => w.Start(command));
 
     public (ResultStatus Status, long Value, string Message) Ioctl(uint major, uint cmd, ulong arg) =>
-        Command(w =>
-        {
-            w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg).U32((uint)UserRuns.Count);
-            foreach (var (start, length) in UserRuns)
-            {
-                w.U64(start).U64(length);
-            }
-        });
+        Command(w => w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg).UserRuns(UserRuns));
 
     /// <summary>The writable user runs each Ioctl names (none: the worker asks for every copy_to_user).</summary>
     public List<(ulong Start, ulong Length)> UserRuns { get; } = [];

@@ -171,6 +171,21 @@ public sealed class FrameWriter
 
     public FrameWriter Str(string s) => Blob(Encoding.UTF8.GetBytes(s));
 
+    /// <summary>An Ioctl's writable user runs: u32 n, n x (u64 start, u64 length). More than
+    /// <see cref="Layout.MaxUserRuns"/> (unusual) are not worth their bytes: none are named, and the host asks
+    /// for every copy.</summary>
+    public FrameWriter UserRuns(IReadOnlyList<(ulong Start, ulong Length)> runs)
+    {
+        var n = runs.Count <= Layout.MaxUserRuns ? runs.Count : 0;
+        U32((uint)n);
+        for (var i = 0; i < n; i++)
+        {
+            U64(runs[i].Start).U64(runs[i].Length);
+        }
+
+        return this;
+    }
+
     /// <summary>Writes the frame and flushes.</summary>
     public void SendTo(Stream stream)
     {
