@@ -8,7 +8,7 @@ namespace Autograder.Worker;
 /// <summary>
 /// One loaded copy of the driver: its own load context, so its statics start fresh as a C module's globals
 /// do. Not collectible (the runtime never tiers collectible code: each copy would be compiled fully
-/// optimised); the grader replaces a worker whose memory grows (HostLauncher.IsFull). The kernel API (and
+/// optimised); a worker whose heap they half fill refuses Begin and is replaced (WorkerHost.HalfFull). The kernel API (and
 /// the framework) resolve from the default context, so every instance talks to the same backend.
 /// </summary>
 internal sealed class DriverInstance

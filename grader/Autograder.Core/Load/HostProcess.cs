@@ -151,7 +151,7 @@ internal sealed class HostProcess : IDisposable
     /// <summary>User + system CPU time of the process and the processes it started (from /proc): the .NET
     /// worker runs as aglaunch's child, in its own PID namespace. A fork-server child cannot have children
     /// (RLIMIT_NPROC 0, seccomp): only its own stat is read. Zero once they are gone.</summary>
-    public TimeSpan CpuTime() => TimeSpan.FromSeconds(TreeTicks(Pid, depth: _server is null ? 0 : MaxDepth) / 100.0);
+    public TimeSpan CpuTime() => TimeSpan.FromSeconds(TreeTicks(Pid, depth: IsForkChild ? MaxDepth : 0) / 100.0);
 
     private const int MaxDepth = 3;
 

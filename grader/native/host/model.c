@@ -614,6 +614,7 @@ struct device *device_create(struct class *cls, struct device *parent, dev_t dev
 	return &g_node;
 }
 void device_destroy(struct class *cls, dev_t devt) { (void)cls; (void)devt; }
+
 /* ---- /proc and seq_file: read by the VM's user space, never by the grader; accepted --------- */
 
 struct proc_dir_entry { int unused; };

@@ -210,7 +210,8 @@ public sealed class FrameWriter
 public sealed class FrameReader
 {
     private byte[] _buffer = new byte[4096];
-    // Buffered bytes are [_head, _tail); the current frame is [_frame, _end) (type byte first).
+    // Buffered bytes are [_head, _tail); the current frame starts at _head (its length, then its type) and
+    // ends at _end, where the next one starts; _pos reads its payload.
     private int _head;
     private int _tail;
     private int _end;
