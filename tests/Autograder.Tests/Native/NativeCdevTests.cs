@@ -68,12 +68,14 @@ public sealed class NativeCdevTests
         module_exit(my_exit);
         """;
 
+    private static string Source(string region, string cdev, string exit) =>
+        Template.Replace("{REGION}", region, StringComparison.Ordinal)
+            .Replace("{CDEV}", cdev, StringComparison.Ordinal).Replace("{EXIT}", exit, StringComparison.Ordinal);
+
     private static CBuild Build(string id, string region, string cdev, string exit)
     {
         NativeTestSupport.RequireGcc();
-        var text = Template.Replace("{REGION}", region, StringComparison.Ordinal)
-            .Replace("{CDEV}", cdev, StringComparison.Ordinal).Replace("{EXIT}", exit, StringComparison.Ordinal);
-        var build = NativeTestSupport.Compiler.Compile(id, [("my-rng.c", text)]);
+        var build = NativeTestSupport.Compiler.Compile(id, [("my-rng.c", Source(region, cdev, exit))]);
         Assert.That(build.Success, Is.True, () => $"{build.GraderGap} " + string.Join("; ", build.Diagnostics.Select(d => $"{d.Line}:{d.Column} {d.Message}")));
         return build;
     }
@@ -242,14 +244,10 @@ public sealed class NativeCdevTests
 
     /// <summary>A driver registered at 250 that runs <paramref name="init"/> in module_init (which must
     /// return 0): the kernel calls init made.</summary>
-    private static List<KernelCall> InitCalls(string id, string init)
-    {
-        var build = Build(id, "ret = register_chrdev(250, \"my_rng_driver\", &fops);", init, "unregister_chrdev(250, \"my_rng_driver\");");
-        using var grader = new FakeGrader(build.Driver!, sandbox: false);
-        grader.ReadReady();
-        Assert.That(grader.Init().Value, Is.Zero);
-        return grader.Calls;
-    }
+    private static List<KernelCall> InitCalls(string id, string init) =>
+        NativeTestSupport.InitCalls(id,
+            [("my-rng.c", Source("ret = register_chrdev(250, \"my_rng_driver\", &fops);", init, "unregister_chrdev(250, \"my_rng_driver\");"))],
+            sandbox: false);
 
     private static string Printed(List<KernelCall> calls) => calls.Single(c => c.Type == Msg.Printk).Text!;
 

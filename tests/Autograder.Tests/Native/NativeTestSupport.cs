@@ -48,17 +48,22 @@ internal static class NativeTestSupport
         return build;
     }
 
-    /// <summary>Builds the sources, runs module_init in a sandboxed host (it must return 0) and returns the one
-    /// line it printed.</summary>
-    public static string InitPrintk(string id, IReadOnlyList<(string Path, string Text)> sources)
+    /// <summary>Builds the sources, runs module_init in a host (it must return 0) and returns the one line it
+    /// printed.</summary>
+    public static string InitPrintk(string id, IReadOnlyList<(string Path, string Text)> sources, bool sandbox = true) =>
+        InitCalls(id, sources, sandbox).Single(c => c.Type == Msg.Printk).Text!;
+
+    /// <summary>Builds the sources, runs module_init in a host (it must return 0) and returns the kernel calls
+    /// it made.</summary>
+    public static List<KernelCall> InitCalls(string id, IReadOnlyList<(string Path, string Text)> sources, bool sandbox = true)
     {
         RequireGcc();
         var build = Compiler.Compile(id, sources);
         Assert.That(build.Success, Is.True, () => string.Join("\n", build.Diagnostics.Select(d => d.Message)));
-        using var grader = new FakeGrader(build.Driver!, sandbox: true);
+        using var grader = new FakeGrader(build.Driver!, sandbox);
         grader.ReadReady();
         Assert.That(grader.Init().Value, Is.Zero);
-        return grader.Calls.Single(c => c.Type == Msg.Printk).Text!;
+        return grader.Calls;
     }
 }
 
