@@ -96,7 +96,7 @@ internal sealed class ResultCache
         if (key is not null && !cancellationToken.IsCancellationRequested && Cacheable(result))
         {
             stored = JsonSerializer.SerializeToUtf8Bytes(result, Json);
-            Put(key, result, stored);
+            Put(key, stored);
         }
 
         return result;
@@ -169,21 +169,17 @@ internal sealed class ResultCache
         }
     }
 
-    /// <summary>Stores a result atomically; failure to store (read-only or full disk) only costs the reuse.</summary>
-    public void Put(string key, SubmissionResult result, byte[]? json = null)
+    /// <summary>Stores a result's compact JSON atomically (GetOrGrade decided it is cacheable); failure to store
+    /// (read-only or full disk) only costs the reuse.</summary>
+    private void Put(string key, byte[] json)
     {
-        if (!Cacheable(result))
-        {
-            return;
-        }
-
         var path = PathOf(key);
         var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
             CreatePrivateDirectory(_dir);
             CreatePrivateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(temp, json ?? JsonSerializer.SerializeToUtf8Bytes(result, Json));
+            File.WriteAllBytes(temp, json);
             File.Move(temp, path, overwrite: true);
             Interlocked.Increment(ref _stores);
         }
