@@ -17,6 +17,7 @@ internal static class CliApp
         app.Configure(config =>
         {
             config.SetApplicationName("autograder");
+            config.SetApplicationVersion(Pipeline.Grader.Version);
             config.SetApplicationCulture(CultureInfo.InvariantCulture);
             // An unknown option is a typo to report, not an argument to ignore.
             config.UseStrictParsing();

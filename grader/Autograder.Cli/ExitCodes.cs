@@ -16,6 +16,8 @@ internal static class ExitCodes
     public const int BelowThreshold = 3;
     /// <summary>A check failed through the grader's own fault (or the grader crashed): needs a human.</summary>
     public const int GraderFault = 4;
+    /// <summary><c>merge</c> only: shards are missing (reports written, marked incomplete); --allow-partial accepts it.</summary>
+    public const int Incomplete = 5;
     /// <summary>Ctrl+C: partial results were written and marked incomplete.</summary>
     public const int Interrupted = 130;
 }

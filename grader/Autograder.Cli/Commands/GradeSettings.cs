@@ -28,7 +28,7 @@ internal sealed class GradeSettings : OutputSettings
     public decimal? FailUnder { get; init; }
 
     [CommandOption("--shard <I/N>")]
-    [Description("Grade only shard I of N (1-based): a stable share of the submissions, by a hash of their ids. Combine the shards with merge.")]
+    [Description("Grade only shard I of N (1-based): a stable share of the submissions, by a hash of their ids. Combine the shards with merge. 'auto' takes I and N from a Kubernetes Indexed Job, a Slurm array or AUTOGRADER_SHARD.")]
     public string? Shard { get; init; }
 
     [CommandOption("--visibility <WHO>")]
@@ -44,7 +44,11 @@ internal sealed class GradeSettings : OutputSettings
     [Description("Grade every submission afresh instead of reusing the results of unchanged ones.")]
     public bool NoCache { get; init; }
 
-    public Shard? ParsedShard => Shard is not null && Submissions.Shard.TryParse(Shard, out var shard, out _) ? shard : null;
+    public Shard? ParsedShard => Shard is not null && TryShard(out var shard, out _) ? shard : null;
+
+    private bool TryShard(out Shard shard, out string error) => Shard == "auto"
+        ? Submissions.Shard.TryFromEnvironment(Environment.GetEnvironmentVariable, out shard, out error)
+        : Submissions.Shard.TryParse(Shard, out shard, out error);
 
     public IReadOnlySet<string>? OnlyChecks =>
         Only is null ? null : SplitList(Only).ToHashSet(StringComparer.Ordinal);
@@ -59,7 +63,7 @@ internal sealed class GradeSettings : OutputSettings
         return CommonGradingValidation.Validate(Path, Rubric) is { } error ? ValidationResult.Error(error)
             : Jobs is < 1 ? ValidationResult.Error($"--jobs must be at least 1, got {Jobs}")
             : FailUnder is < 0 or > 100 ? ValidationResult.Error($"--fail-under is a percent between 0 and 100, got {FailUnder}")
-            : Shard is not null && !Submissions.Shard.TryParse(Shard, out _, out var shardError) ? ValidationResult.Error(shardError)
+            : Shard is not null && !TryShard(out _, out var shardError) ? ValidationResult.Error(shardError)
             : Visibility is not ("instructor" or "student") ? ValidationResult.Error($"--visibility must be instructor or student, got '{Visibility}'")
             : Only is not null && OnlyChecks!.Count == 0 ? ValidationResult.Error("--only needs at least one check id")
             : ValidationResult.Success();

@@ -26,11 +26,29 @@ internal static class CheckReport
             RenderCheck(console, check);
         }
         var visible = VisibleChecks(result).ToList();
-        var notPassing = visible.Count(IsNotPassing);
         console.WriteLine();
-        console.MarkupLine(result.Outcome == Outcomes.Graded && notPassing == 0
+        console.MarkupLine(result.Outcome == Outcomes.Graded && !visible.Any(IsNotPassing)
             ? $"[green]all {visible.Count} visible checks pass[/]"
-            : $"[red]{notPassing} of {visible.Count} visible checks did not pass[/]");
+            : $"[red]{Markup.Escape(Tally(visible))}[/]");
+    }
+
+    /// <summary>"2 passed, 1 failed, 11 skipped": an error counts as failed; zero counts are left out.</summary>
+    internal static string Tally(IReadOnlyList<CheckResult> checks)
+    {
+        var parts = new List<string>();
+        var passed = checks.Count(c => c.Status == CheckStatuses.Passed);
+        var failed = checks.Count(IsNotPassing);
+        var skipped = checks.Count - passed - failed;
+        if (passed > 0)
+        {
+            parts.Add($"{passed} passed");
+        }
+        parts.Add($"{failed} failed");
+        if (skipped > 0)
+        {
+            parts.Add($"{skipped} skipped");
+        }
+        return string.Join(", ", parts);
     }
 
     public static IEnumerable<CheckResult> VisibleChecks(SubmissionResult result) =>
@@ -59,14 +77,7 @@ internal static class CheckReport
         {
             return;
         }
-        if (check.CasesTotal > 0)
-        {
-            Write(console, $"      cases: {check.CasesPassed}/{check.CasesTotal} passed");
-            foreach (var c in check.Cases.Where(c => !c.Passed))
-            {
-                Write(console, $"        x {c.Name}{(c.Detail is null ? "" : ": " + c.Detail)}");
-            }
-        }
+        // The feedback already lists each failing case (CheckRunner.Compose): say it once.
         if (check.Trace.Count > 0)
         {
             Write(console, "      trace:");

@@ -29,7 +29,8 @@ internal static class Summary
         }
         var graded = run.Summaries.Count;
         var full = run.Summaries.Count(r => !Format.IsFailure(r));
-        table.Caption($"{graded} submission(s), {full} with full marks{(run.Run.Complete ? "" : ", INCOMPLETE run")}");
+        var reused = run.Run.ReusedFromCache > 0 ? $", {run.Run.ReusedFromCache} reused from cache" : "";
+        table.Caption($"{graded} submission(s), {full} with full marks{reused}{(run.Run.Complete ? "" : ", INCOMPLETE run")}");
         console.Write(table);
     }
 

@@ -231,10 +231,14 @@ public static class RubricLoader
         }
     }
 
-    private static string Suggest(string word, IEnumerable<string> options)
+    private static string Suggest(string word, IEnumerable<string> options) =>
+        Closest(word, options) is { } best ? $" (did you mean '{best}'?)" : "";
+
+    /// <summary>The option nearest to a mistyped word (edit distance 2 at most), or null.</summary>
+    internal static string? Closest(string word, IEnumerable<string> options)
     {
         var best = options.Select(o => (o, d: Distance(word, o))).OrderBy(x => x.d).FirstOrDefault();
-        return best.o is not null && best.d <= 2 ? $" (did you mean '{best.o}'?)" : "";
+        return best.o is not null && best.d <= 2 ? best.o : null;
     }
 
     private static int Distance(string a, string b)

@@ -26,6 +26,10 @@ public sealed record GradingRun
     public IReadOnlyList<SubmissionResult> Submissions { get; init; } = [];
     /// <summary>Run-level notes for the operator (missing optional tools, sandbox fallbacks).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Submissions of this invocation whose stored result was reused: a fact about the invocation, not
+    /// about the grades, so results.json does not carry it.</summary>
+    [JsonIgnore]
+    public int ReusedFromCache { get; init; }
 }
 
 /// <summary>One student's submission.</summary>

@@ -54,7 +54,7 @@ public static class Grader
         typeof(Grader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>Loads the rubric named by the options (the embedded default when none) with its plugins.</summary>
-    public static (Rubric Rubric, IReadOnlyDictionary<string, ICheck> Checks) LoadRubric(string? path)
+    public static (Rubric Rubric, IReadOnlyDictionary<string, ICheck> Checks) LoadRubric(string? path, IReadOnlySet<string>? only = null)
     {
         var rubric = path is null ? RubricLoader.LoadDefault(BuiltinChecks.Ids) : RubricLoader.LoadFile(path, BuiltinChecks.Ids);
         var checks = BuiltinChecks.All.ToDictionary(c => c.Id);
@@ -71,6 +71,15 @@ public static class Grader
             throw new OperatorException($"{rubric.Source}: no built-in or plugin check has the id '{entry.Id}'");
         }
 
+        // --only with a typo would silently grade less than asked for.
+        var ids = rubric.Checks.Select(c => c.Id).ToList();
+        foreach (var id in (only ?? new HashSet<string>()).Order(StringComparer.Ordinal).Where(id => !ids.Contains(id)))
+        {
+            throw new OperatorException(RubricLoader.Closest(id, ids) is { } near
+                ? $"unknown check '{id}'; did you mean '{near}'?"
+                : $"unknown check '{id}'; the rubric's checks are {string.Join(", ", ids)}");
+        }
+
         return (rubric, checks);
     }
 
@@ -82,7 +91,7 @@ public static class Grader
     /// </summary>
     public static async Task<GradingRun> RunAsync(IReadOnlyList<Submission> submissions, GradeOptions options, IGradeObserver observer, CancellationToken cancellationToken)
     {
-        var rubric = LoadRubric(options.RubricPath);
+        var rubric = LoadRubric(options.RubricPath, options.Only);
         var results = new SubmissionResult?[submissions.Count];
         var run = await GradeAsync(submissions, options, rubric, observer, (i, result, _) => results[i] = result, cancellationToken);
         return run with { Submissions = [.. results.OfType<SubmissionResult>()] };
@@ -96,7 +105,7 @@ public static class Grader
     /// </summary>
     public static async Task<SpooledRun> RunSpooledAsync(IReadOnlyList<Submission> submissions, GradeOptions options, IGradeObserver observer, string spoolDirectory, CancellationToken cancellationToken)
     {
-        var rubric = LoadRubric(options.RubricPath); // a bad rubric leaves no trace, not even the spool's folder
+        var rubric = LoadRubric(options.RubricPath, options.Only); // a bad rubric leaves no trace, not even the spool's folder
         var spool = new ResultSpool(spoolDirectory);
         try
         {
@@ -162,6 +171,7 @@ public static class Grader
                 Visibility = options.Visibility,
                 DueDate = rubric.Due,
                 Warnings = environment.Warnings,
+                ReusedFromCache = cache?.Hits ?? 0,
             };
         }, CancellationToken.None);
     }

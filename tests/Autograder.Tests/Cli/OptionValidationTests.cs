@@ -36,6 +36,14 @@ public class OptionValidationTests
         AssertOperatorError(CliHarness.Run("grade", _dir, "--format", ","), "--format needs at least one");
 
     [Test]
+    public void A_mistyped_check_id_in_only_is_exit_2_with_a_suggestion() =>
+        AssertOperatorError(CliHarness.Run("grade", _dir, "--only", "rand,sed", "--out", P("out")), "unknown check 'sed'; did you mean 'seed'?");
+
+    [Test]
+    public void An_unknown_check_id_in_only_lists_the_rubric_checks() =>
+        AssertOperatorError(CliHarness.Run("grade", _dir, "--only", "frobnicate", "--out", P("out")), "unknown check 'frobnicate'; the rubric's checks are build, load");
+
+    [Test]
     public void Missing_path_is_exit_2() =>
         AssertOperatorError(CliHarness.Run("grade", P("nope")), $"no such file or folder: {P("nope")}");
 

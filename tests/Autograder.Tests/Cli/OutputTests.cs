@@ -60,7 +60,8 @@ public class OutputTests
     {
         var seed = CheckOf("seed", "failed", 0, 10) with
         {
-            Feedback = "SEED wrote the value at offset 0; the device takes the seed at offset 4.",
+            // As CheckRunner composes it: the count, each failing case once, the hint.
+            Feedback = "Passed 0 of 1 cases.\n✗ seed 42: next RAND was 1804289383, expected 71876166\nHow to fix: SEED wrote the value at offset 0; the device takes the seed at offset 4.",
             CasesPassed = 0,
             CasesTotal = 1,
             Cases = [new CaseResult("seed 42", false, "next RAND was 1804289383, expected 71876166")],

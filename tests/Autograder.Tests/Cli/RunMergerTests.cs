@@ -57,4 +57,56 @@ public class RunMergerTests
     [Test]
     public void Shards_of_different_visibility_are_refused() =>
         Assert.Throws<OperatorException>(() => RunMerger.Merge([("1.json", Run(Submission("a", 1))), ("2.json", Run(Submission("b", 1)) with { Visibility = "student" })]));
+
+    [Test]
+    public void A_missing_shard_is_named_and_makes_the_merge_incomplete()
+    {
+        var one = Run(Submission("a", 1)) with { Shard = "1/3" };
+        var three = Run(Submission("c", 1)) with { Shard = "3/3" };
+
+        var merged = RunMerger.Merge([("1.json", one), ("3.json", three)]);
+
+        Assert.That(merged.Complete, Is.False);
+        Assert.That(merged.Warnings, Does.Contain("incomplete: shard 2/3 not merged"));
+        Assert.That(RunMerger.MissingShards([one, three]), Is.EqualTo(new[] { "2/3" }));
+    }
+
+    [Test]
+    public void Shards_of_different_splits_are_refused()
+    {
+        var e = Assert.Throws<OperatorException>(() => RunMerger.Merge([("1.json", Run(Submission("a", 1)) with { Shard = "1/2" }), ("2.json", Run(Submission("b", 1)) with { Shard = "2/3" })]));
+
+        Assert.That(e.Message, Does.Contain("different splits (1/2, 2/3)"));
+    }
+
+    [Test]
+    public void One_shard_given_twice_is_refused()
+    {
+        var e = Assert.Throws<OperatorException>(() => RunMerger.Merge([("1.json", Run(Submission("a", 1)) with { Shard = "1/2" }), ("1b.json", Run() with { Shard = "1/2" })]));
+
+        Assert.That(e.Message, Is.EqualTo("shard 1/2 is given twice"));
+    }
+
+    [Test]
+    public void Merging_one_shard_of_two_through_the_cli_is_exit_5_unless_allowed()
+    {
+        var dir = Directory.CreateTempSubdirectory("autograder-merge-").FullName;
+        try
+        {
+            var shard = Path.Combine(dir, "shard-1.json");
+            File.WriteAllText(shard, System.Text.Json.JsonSerializer.Serialize(Run(Submission("a", 1)) with { Shard = "1/2" }, Autograder.Model.ResultsJson.Options));
+
+            var refused = CliHarness.Run("merge", shard, "--out", Path.Combine(dir, "out"), "--format", "json");
+            var allowed = CliHarness.Run("merge", shard, "--out", Path.Combine(dir, "out2"), "--format", "json", "--allow-partial");
+
+            Assert.That(refused.ExitCode, Is.EqualTo(Autograder.Cli.ExitCodes.Incomplete), refused.Error + refused.Out);
+            Assert.That(refused.Error, Does.Contain("shard 2/2 missing"));
+            Assert.That(allowed.ExitCode, Is.EqualTo(Autograder.Cli.ExitCodes.Ok), allowed.Error + allowed.Out);
+            Assert.That(File.ReadAllText(Path.Combine(dir, "out2", "results.json")), Does.Contain("\"complete\": false"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

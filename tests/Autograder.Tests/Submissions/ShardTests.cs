@@ -75,4 +75,39 @@ public class ShardTests
 
     private static Submission Make(string id) =>
         new() { Id = id, Language = Language.C, RelativePath = id + ".c", Files = [] };
+
+    private static Func<string, string?> Env(params (string Name, string Value)[] vars) =>
+        name => vars.FirstOrDefault(v => v.Name == name).Value;
+
+    [TestCase("AUTOGRADER_SHARD", "3/4", null, null, 3, 4)]
+    [TestCase("JOB_COMPLETION_INDEX", "0", "JOB_COMPLETIONS", "4", 1, 4)]
+    [TestCase("JOB_COMPLETION_INDEX", "3", "JOB_COMPLETIONS", "4", 4, 4)]
+    [TestCase("SLURM_ARRAY_TASK_ID", "2", "SLURM_ARRAY_TASK_COUNT", "3", 3, 3)]
+    public void Auto_reads_the_job_engine(string indexName, string index, string? countName, string? count, int expectedIndex, int expectedCount)
+    {
+        var env = countName is null ? Env((indexName, index)) : Env((indexName, index), (countName, count!));
+
+        Assert.That(Shard.TryFromEnvironment(env, out var shard, out var error), Is.True, error);
+        Assert.That(shard, Is.EqualTo(new Shard(expectedIndex, expectedCount)));
+    }
+
+    [Test]
+    public void Auto_counts_a_slurm_array_from_its_first_task_id()
+    {
+        var env = Env(("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_COUNT", "4"));
+
+        Assert.That(Shard.TryFromEnvironment(env, out var shard, out _), Is.True);
+        Assert.That(shard, Is.EqualTo(new Shard(1, 4)));
+    }
+
+    [Test]
+    public void Auto_without_a_count_or_an_engine_says_what_to_set()
+    {
+        Assert.That(Shard.TryFromEnvironment(Env(("JOB_COMPLETION_INDEX", "1")), out _, out var noCount), Is.False);
+        Assert.That(noCount, Does.Contain("JOB_COMPLETIONS is not set"));
+        Assert.That(Shard.TryFromEnvironment(Env(), out _, out var nothing), Is.False);
+        Assert.That(nothing, Does.Contain("AUTOGRADER_SHARD=i/n"));
+        Assert.That(Shard.TryFromEnvironment(Env(("JOB_COMPLETION_INDEX", "4"), ("JOB_COMPLETIONS", "4")), out _, out var outOfRange), Is.False);
+        Assert.That(outOfRange, Does.Contain("out of range"));
+    }
 }
