@@ -1,4 +1,5 @@
 using Autograder.Model;
+using Autograder.Report;
 using Spectre.Console;
 
 namespace Autograder.Cli.Output;
@@ -7,9 +8,6 @@ namespace Autograder.Cli.Output;
 /// cases and, for checks that did not pass, the trace of what the grader observed.</summary>
 internal static class CheckReport
 {
-    /// <summary>Traces can be long (a loop of ioctls); the HTML report has the whole thing.</summary>
-    public const int MaxTraceLines = 40;
-
     public static void Render(IAnsiConsole console, SubmissionResult result)
     {
         console.MarkupLine($"[bold]{Markup.Escape(result.Id)}[/] ({Format.Language(result.Language)}): {Markup.Escape(Format.Score(result))}");
@@ -81,13 +79,9 @@ internal static class CheckReport
         if (check.Trace.Count > 0)
         {
             Write(console, "      trace:");
-            foreach (var e in check.Trace.Take(MaxTraceLines))
+            foreach (var line in TraceFormatter.Lines(check.Trace))
             {
-                Write(console, "        " + TraceFormatter.Line(e));
-            }
-            if (check.Trace.Count > MaxTraceLines)
-            {
-                Write(console, $"        ... {check.Trace.Count - MaxTraceLines} more events (see the HTML report)");
+                Write(console, "        " + line);
             }
         }
     }

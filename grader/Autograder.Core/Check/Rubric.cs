@@ -16,12 +16,18 @@ public sealed record Rubric
     /// <summary>Where it came from ("embedded:rubrics/virt-101.yaml" or a path).</summary>
     public required string Source { get; init; }
     public DateTimeOffset? Due { get; init; }
+    /// <summary>How late work is marked down from <see cref="Due"/>, or null (late work is shown, not penalised).</summary>
+    public LatePolicy? LatePolicy { get; init; }
     public required IReadOnlyList<RubricCheck> Checks { get; init; }
     /// <summary>Instructor check plugins (C# files), absolute paths.</summary>
     public IReadOnlyList<string> Plugins { get; init; } = [];
 
     public decimal MaxScore => Checks.Where(c => c.Enabled).Sum(c => c.Points);
 }
+
+/// <summary>The rubric's <c>late-policy</c>: a share of the maximum score taken per day (or part of one) after
+/// the due date, and a cutoff after which late work scores 0.</summary>
+public sealed record LatePolicy(decimal PenaltyPercentPerDay, DateTimeOffset? Cutoff);
 
 /// <summary>One check's rubric entry.</summary>
 public sealed record RubricCheck
@@ -42,7 +48,8 @@ public sealed record RubricCheck
 public static class RubricLoader
 {
     public const string DefaultResource = "rubrics/virt-101.yaml";
-    private static readonly string[] TopKeys = ["rubric", "title", "due", "time-limits", "parameters", "checks", "plugins"];
+    private static readonly string[] TopKeys = ["rubric", "title", "due", "late-policy", "time-limits", "parameters", "checks", "plugins"];
+    private static readonly string[] LatePolicyKeys = ["penalty-per-day", "cutoff"];
     private static readonly string[] CheckKeys = ["id", "title", "points", "visibility", "depends-on", "time-limits", "parameters", "enabled"];
     private static readonly string[] LimitKeys = ["cpu-ms", "wall-ms"];
     private static readonly string[] Visibilities = ["visible", "hidden", "after-due"];
@@ -99,6 +106,8 @@ public static class RubricLoader
 
             due = parsed;
         }
+
+        var latePolicy = ParseLatePolicy(Node(root, "late-policy"), due, source);
 
         var (cpu, wall) = Limits(Node(root, "time-limits"), source, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
         var shared = Parameters(Node(root, "parameters"), source, new Dictionary<string, object?>());
@@ -212,9 +221,48 @@ public static class RubricLoader
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))),
             Source = source,
             Due = due,
+            LatePolicy = latePolicy,
             Checks = checks,
             Plugins = plugins,
         };
+    }
+
+    private static LatePolicy? ParseLatePolicy(YamlNode? node, DateTimeOffset? due, string source)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        if (node is not YamlMappingNode map)
+        {
+            throw Error(source, node.Start.Line, "'late-policy' is a mapping, e.g. { penalty-per-day: 10%, cutoff: 2027-01-15T23:59 }");
+        }
+        if (due is null)
+        {
+            throw Error(source, node.Start.Line, "'late-policy' counts from 'due:', which the rubric lacks");
+        }
+        CheckKeysOf(map, LatePolicyKeys, source, "'late-policy'");
+        var penaltyNode = Node(map, "penalty-per-day") ?? throw Error(source, node.Start.Line, "'late-policy' needs 'penalty-per-day' (e.g. 10%)");
+        var penaltyText = Scalar(penaltyNode, source, "penalty-per-day").Trim();
+        if (!decimal.TryParse(penaltyText.TrimEnd('%'), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent) || percent is < 0 or > 100)
+        {
+            throw Error(source, penaltyNode.Start.Line, $"'penalty-per-day: {penaltyText}' is not a percent between 0 and 100 (e.g. 10%)");
+        }
+        DateTimeOffset? cutoff = null;
+        if (Node(map, "cutoff") is { } cutoffNode)
+        {
+            var text = Scalar(cutoffNode, source, "cutoff");
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                throw Error(source, cutoffNode.Start.Line, $"'cutoff: {text}' is not a date (use 2027-01-15T23:59:00Z)");
+            }
+            if (parsed < due)
+            {
+                throw Error(source, cutoffNode.Start.Line, $"'cutoff: {text}' is before 'due:'");
+            }
+            cutoff = parsed;
+        }
+        return new LatePolicy(percent, cutoff);
     }
 
     private static OperatorException Error(string source, long line, string message) => new($"{source}:{line}: {message}");

@@ -60,6 +60,22 @@ public sealed record SubmissionResult
     public bool GraderFault { get; init; }
     /// <summary>A total override applied by an instructor, if any.</summary>
     public Override? TotalOverride { get; init; }
+    /// <summary>Lateness, where known: null when the hand-in was on time or nothing says when it came.</summary>
+    public LateWork? Late { get; init; }
+}
+
+/// <summary>A late hand-in and what the rubric's late policy took for it. <see cref="SubmissionResult.Score"/>
+/// is already net of <see cref="Penalty"/>; exporters show this as its own line and never recompute it.</summary>
+public sealed record LateWork
+{
+    /// <summary>When it was handed in, where known.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+    /// <summary>Days (or parts of one) after the due date; null when the time is unknown.</summary>
+    public int? DaysLate { get; init; }
+    /// <summary>Points taken by the late policy (0 without one).</summary>
+    public decimal Penalty { get; init; }
+    /// <summary>One line for every export, e.g. "handed in 2 days late: -20 points (10% a day)".</summary>
+    public required string Note { get; init; }
 }
 
 /// <summary>
@@ -79,6 +95,7 @@ public sealed record SubmissionSummary
     public long DurationMs { get; init; }
     public StudentInfo? Student { get; init; }
     public Override? TotalOverride { get; init; }
+    public LateWork? Late { get; init; }
     public IReadOnlyList<CheckSummary> Checks { get; init; } = [];
 
     public static SubmissionSummary Of(SubmissionResult result)
@@ -95,6 +112,7 @@ public sealed record SubmissionSummary
             DurationMs = result.DurationMs,
             Student = result.Student,
             TotalOverride = result.TotalOverride,
+            Late = result.Late,
             Checks = [.. result.Checks.Select(CheckSummary.Of)],
         };
     }

@@ -85,8 +85,17 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
             return new BuildResult { Sources = SourceLoader.ForReport(sources), GraderGap = missing };
         }
 
+        // A stray my-rng-old.c beside my-rng.c is two drivers, not one in two files: say so, not "multiple definition".
+        var drivers = compiled.Where(f => f.Path.EndsWith(".c", StringComparison.Ordinal) && DefinesModuleInit().IsMatch(f.Text)).Select(f => f.Path).ToList();
+        if (drivers.Count > 1)
+        {
+            var names = string.Join(", ", drivers.Take(drivers.Count - 1)) + " and " + drivers[^1];
+            return BuildResult.DoesNotCompile(sources, [.. notes, new Model.Diagnostic("error", drivers[1], 1, 1,
+                $"{names} {(drivers.Count == 2 ? "both" : "all")} define module_init: hand in one driver file")]);
+        }
+
         var build = compiler.Compile(submission.Id, compiled);
-        var diagnostics = notes.Concat(build.Diagnostics).ToList();
+        var diagnostics = notes.Concat(build.Diagnostics.Select(StudentFacing)).ToList();
         if (build.GraderGap is not null)
         {
             CCompiler.Delete(build);
@@ -108,6 +117,22 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
             Cleanup = () => CCompiler.Delete(build),
         };
     }
+
+    /// <summary>What the student reads names their code, not ours: the model's module_init/module_exit symbols
+    /// and the build's private folders stay out of messages.</summary>
+    internal static Model.Diagnostic StudentFacing(Model.Diagnostic d) =>
+        d with { Message = InternalNames().Replace(d.Message, m => m.Value switch
+        {
+            "__ag_initcall" => "module_init",
+            "__ag_exitcall" => "module_exit",
+            _ => m.Value.StartsWith("__ag_", StringComparison.Ordinal) ? "a kernel-model symbol" : "",
+        }) };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"__ag_\w+|(?:/tmp|/var/tmp)/autograder-[^\s:;'`""]*")]
+    private static partial System.Text.RegularExpressions.Regex InternalNames();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^[ \t]*(?:module_init|module_pci_driver|module_platform_driver|module_misc_device)[ \t]*\(")]
+    private static partial System.Text.RegularExpressions.Regex DefinesModuleInit();
 
     private static bool IsUserProgram(string text) =>
         UserMain().IsMatch(text) && UserHeaders().IsMatch(text);

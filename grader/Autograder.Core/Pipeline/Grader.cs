@@ -146,10 +146,12 @@ public static class Grader
                 Parallel.For(0, submissions.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = cancellationToken }, i =>
                 {
                     byte[]? json = null;
-                    var result = cache is null
+                    var graded = cache is null
                         ? grader.Grade(submissions[i], cancellationToken)
                         : cache.GetOrGrade(submissions[i], s => grader.Grade(s, cancellationToken), cancellationToken, out json);
-                    keep(i, result, json);
+                    // After the cache: when a hand-in came is not part of what the cache keys on.
+                    var result = LatePenalty.Apply(graded, submissions[i], rubric);
+                    keep(i, result, ReferenceEquals(result, graded) ? json : null);
                     observer.OnResult(result);
                 });
             }

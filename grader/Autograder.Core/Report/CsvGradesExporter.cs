@@ -55,7 +55,8 @@ internal sealed record GradeRow(
     decimal MaxScore,
     string Outcome,
     IReadOnlyDictionary<string, CheckSummary> Checks,
-    string Overrides)
+    string Overrides,
+    LateWork? Late)
 {
     public static GradeRow From(SubmissionSummary s)
     {
@@ -72,7 +73,8 @@ internal sealed record GradeRow(
             s.MaxScore,
             s.GraderFault ? $"{s.Outcome} (grader fault)" : s.Outcome,
             s.Checks.ToDictionary(c => c.Id, StringComparer.Ordinal),
-            string.Join("; ", overrides));
+            string.Join("; ", overrides),
+            s.Late);
     }
 
     private static string Describe(string what, Override o) =>
@@ -81,16 +83,20 @@ internal sealed record GradeRow(
 }
 
 /// <summary>Columns: id,name,email,lms_id,score,max_score,outcome, one per check id (its points; empty for a
-/// check the submission does not have or whose grader faulted), overrides (what an instructor changed).</summary>
+/// check the submission does not have or whose grader faulted), overrides (what an instructor changed), late
+/// ("LATE" or empty), submitted_at (ISO 8601 UTC, where known), late_penalty (points the late policy took; the
+/// score is already net of it).</summary>
 internal sealed class GradeRowMap(IReadOnlyList<string> checkIds) : CsvRecordWriter<GradeRow>
 {
     private static readonly string[] Leading = ["id", "name", "email", "lms_id", "score", "max_score", "outcome"];
 
-    public override int FieldCount => Leading.Length + checkIds.Count + 1;
+    private static readonly string[] Trailing = ["overrides", "late", "submitted_at", "late_penalty"];
+
+    public override int FieldCount => Leading.Length + checkIds.Count + Trailing.Length;
 
     public override void WriteHeader(CsvWriter writer)
     {
-        foreach (var name in Leading.Concat(checkIds).Append("overrides"))
+        foreach (var name in Leading.Concat(checkIds).Concat(Trailing))
         {
             WriteColumnName(writer, name);
         }
@@ -114,6 +120,9 @@ internal sealed class GradeRowMap(IReadOnlyList<string> checkIds) : CsvRecordWri
         }
 
         writer.WriteField(record.Overrides);
+        writer.WriteField(record.Late is null ? "" : "LATE");
+        writer.WriteField(record.Late?.SubmittedAt?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        writer.WriteField(record.Late is { Penalty: > 0 } late ? ReportText.Points(late.Penalty) : "");
     }
 }
 

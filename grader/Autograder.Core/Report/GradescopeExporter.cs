@@ -44,6 +44,11 @@ internal sealed class GradescopeExporter(ReportContext context) : IReportExporte
             output.Add(s.Message);
         }
 
+        if (s.Late is not null)
+        {
+            output.Add("Late: " + s.Late.Note);
+        }
+
         if (s.TotalOverride is not null)
         {
             output.Add($"Total set by your instructor to {ReportText.Points(s.TotalOverride.Points)}"
@@ -88,6 +93,13 @@ internal sealed class GradescopeExporter(ReportContext context) : IReportExporte
         if (c.CasesTotal > 0)
         {
             lines.Add($"{c.CasesPassed}/{c.CasesTotal} cases passed");
+        }
+
+        // What the grader observed, as `check` prints it: on Gradescope the most useful thing a student sees.
+        if (c.Status is CheckStatuses.Failed or CheckStatuses.Error && c.Trace.Count > 0)
+        {
+            lines.Add("Trace:");
+            lines.AddRange(TraceFormatter.Lines(c.Trace).Select(l => "  " + l));
         }
 
         if (c.Override is not null)

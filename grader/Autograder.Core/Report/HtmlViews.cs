@@ -49,6 +49,7 @@ internal sealed record RowView(
     bool GraderFault,
     bool TotalOverridden,
     string TotalComment,
+    string Late,
     IReadOnlyList<CellView> Cells);
 
 [TemplateModel]
@@ -85,7 +86,9 @@ internal sealed record SubmissionView(
     IReadOnlyList<DiagnosticView> Diagnostics,
     IReadOnlyList<SourceView> Sources,
     string Output,
-    int HiddenCount);
+    int HiddenCount,
+    string Late,
+    string SubmittedAt);
 
 [TemplateModel]
 internal sealed record CheckView(
@@ -184,7 +187,9 @@ internal static class HtmlViews
                 d.Code ?? ""))],
             [.. s.Sources.Select((f, i) => Source(s, f, i))],
             studentView ? "" : s.Output ?? "",
-            checks.Count(c => c.Concealed));
+            checks.Count(c => c.Concealed),
+            s.Late?.Note ?? "",
+            s.Late?.SubmittedAt is { } at ? ReportText.Date(at) : "");
     }
 
     private static RunView RunInfo(ReportContext context) => new(
@@ -237,6 +242,7 @@ internal static class HtmlViews
             s.TotalOverride is not null,
             s.TotalOverride is null ? "" : $"total overridden from {ReportText.Points(s.TotalOverride.OriginalPoints)}"
                 + (s.TotalOverride.Comment is null ? "" : $": {s.TotalOverride.Comment}"),
+            s.Late?.Note ?? "",
             cells);
     }
 

@@ -64,9 +64,14 @@ internal sealed class JunitExporter : IReportExporter
                 new XElement("property", new XAttribute("name", "outcome"), new XAttribute("value", s.Outcome)),
                 new XElement("property", new XAttribute("name", "grader_fault"), new XAttribute("value", s.GraderFault ? "true" : "false"))),
             cases);
-        if (s.Message is not null)
+        if (s.Late is not null)
         {
-            suite.Add(new XElement("system-out", XmlSafe(s.Message)));
+            suite.Element("properties")!.Add(new XElement("property", new XAttribute("name", "late"), new XAttribute("value", s.Late.Note)));
+        }
+        var notes = new[] { s.Message, s.Late is null ? null : "Late: " + s.Late.Note }.OfType<string>().ToList();
+        if (notes.Count > 0)
+        {
+            suite.Add(new XElement("system-out", XmlSafe(string.Join("\n", notes))));
         }
 
         return suite;

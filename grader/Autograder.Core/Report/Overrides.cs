@@ -39,8 +39,12 @@ internal sealed class Overrides
         catch (CsvFormatException e)
         {
             // IncludeValuesInExceptions is off, so the message names the column, not the student's data.
+            // e.Member is the record's member ("OverrideRow.Points"): name the CSV column the operator wrote.
+            var column = e.Member is { } member ? member[(member.LastIndexOf('.') + 1)..].ToLowerInvariant() : null;
             throw new InvalidDataException(
-                $"{path} line {e.LineNumber}: malformed override ({e.Member ?? "record"}); points must be a number like 7.5",
+                column is null
+                    ? $"{path} line {e.LineNumber}: malformed override; points must be a number like 7.5"
+                    : $"{path} line {e.LineNumber}: malformed override: the '{column}' column{(column == "points" ? " must be a number like 7.5" : " cannot be read")}",
                 e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -59,17 +63,17 @@ internal sealed class Overrides
             var check = row.Check?.Trim() ?? "";
             if (!byId.TryGetValue(id, out var s))
             {
-                throw Bad(line, "unknown submission id");
+                throw Bad(line, $"unknown submission id '{id}'");
             }
 
             if (!seen.Add((id, check)))
             {
-                throw Bad(line, $"a second override for the same submission and '{check}'");
+                throw Bad(line, $"a second override for '{id}' and '{check}'");
             }
 
             if (row.Points < 0)
             {
-                throw Bad(line, "points must not be negative");
+                throw Bad(line, $"{id} {check}: points must not be negative");
             }
 
             var comment = string.IsNullOrWhiteSpace(row.Comment) ? null : row.Comment.Trim();
@@ -81,13 +85,13 @@ internal sealed class Overrides
             var index = s.Checks.ToList().FindIndex(c => c.Id == check);
             if (index < 0)
             {
-                throw Bad(line, $"unknown check '{check}' (use a check id or \"total\")");
+                throw Bad(line, $"{id}: unknown check '{check}' (use a check id or \"total\")");
             }
 
             var old = s.Checks[index];
             if (row.Points > old.MaxPoints)
             {
-                throw Bad(line, $"{ReportText.Points(row.Points)} points exceed the check's maximum {ReportText.Points(old.MaxPoints)}");
+                throw Bad(line, $"{id} {check}: {ReportText.Points(row.Points)} points exceed the check's maximum {ReportText.Points(old.MaxPoints)}");
             }
 
             var original = old.Override?.OriginalPoints ?? old.Points;
@@ -113,7 +117,7 @@ internal sealed class Overrides
             var s = byId[row.Id.Trim()];
             if (row.Points > s.MaxScore)
             {
-                throw Bad(line, $"{ReportText.Points(row.Points)} points exceed the maximum score {ReportText.Points(s.MaxScore)}");
+                throw Bad(line, $"{s.Id} total: {ReportText.Points(row.Points)} points exceed the maximum score {ReportText.Points(s.MaxScore)}");
             }
 
             var comment = string.IsNullOrWhiteSpace(row.Comment) ? null : row.Comment.Trim();

@@ -18,4 +18,8 @@ public sealed record Submission
     /// <summary>Absolute paths of the source files (.cs, .c, .patch/.diff) it consists of.</summary>
     public required IReadOnlyList<string> Files { get; init; }
     public string? Problem { get; init; }
+    /// <summary>Handed in late by the LMS's own account (Canvas's LATE marker).</summary>
+    public bool Late { get; init; }
+    /// <summary>When it was handed in, where the intake knows (a Canvas zip's entry times), else null.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
 }

@@ -60,7 +60,10 @@ internal sealed class ExtractedZip : IDisposable
 /// <item>Canvas's flat layout, files at the top level named <c>login_[LATE_]userid_submissionid_file</c>
 /// (e.g. <c>smithjohn_LATE_12345_67890_my-rng-1.c</c>): each such file moves to the folder named by its
 /// first field (<c>smithjohn/my-rng-1.c</c>), so a student's files form one submission with id
-/// <c>smithjohn</c>; when two files of one student share a name, the higher submission id wins.</item>
+/// <c>smithjohn</c>. Only the student's newest hand-in is kept: a LATE one is newer than any on time, then
+/// the higher submission id (Canvas numbers hand-ins in order; a re-upload of a name gets "-1", "-2"),
+/// so an earlier my-rng.c is not compiled beside its resubmission. Its LATE marker and the entries' time
+/// become the submission's <see cref="Submission.Late"/> and <see cref="Submission.SubmittedAt"/>.</item>
 /// </list>
 /// Safety: entries escaping the folder (zip-slip: "..", absolute paths) and sizes beyond
 /// <see cref="ZipLimits"/> (counted while inflating, since headers can lie) refuse the whole zip with an
@@ -81,9 +84,12 @@ internal static partial class ZipIntake
         var temp = Directory.CreateTempSubdirectory("autograder-zip-").FullName;
         try
         {
-            ExtractAll(zipPath, temp, limits);
+            var handIns = ExtractAll(zipPath, temp, limits);
             var root = Unwrap(temp);
-            return new ExtractedZip(temp, root, SubmissionFinder.Find(root));
+            var submissions = SubmissionFinder.Find(root)
+                .Select(s => handIns.TryGetValue(s.RelativePath, out var h) ? s with { Late = h.Late, SubmittedAt = h.At } : s)
+                .ToList();
+            return new ExtractedZip(temp, root, submissions);
         }
         catch
         {
@@ -92,7 +98,14 @@ internal static partial class ZipIntake
         }
     }
 
-    private static void ExtractAll(string zipPath, string dest, ZipLimits limits)
+    /// <summary>A Canvas hand-in: LATE or not, Canvas's submission id, the newest entry time.</summary>
+    private readonly record struct CanvasHandIn(bool Late, long Id, DateTimeOffset At) : IComparable<CanvasHandIn>
+    {
+        public int CompareTo(CanvasHandIn other) => Late != other.Late ? Late.CompareTo(other.Late) : Id.CompareTo(other.Id);
+    }
+
+    /// <summary>Extracts the zip; returns the Canvas hand-in kept for each login (none for other layouts).</summary>
+    private static Dictionary<string, CanvasHandIn> ExtractAll(string zipPath, string dest, ZipLimits limits)
     {
         ZipArchive archive;
         try
@@ -111,7 +124,7 @@ internal static partial class ZipIntake
                 throw refuse($"{archive.Entries.Count} entries (limit {limits.MaxEntries})");
             }
             var destRoot = Path.GetFullPath(dest) + Path.DirectorySeparatorChar;
-            var canvas = new Dictionary<string, long>(StringComparer.Ordinal);
+            var newest = NewestCanvasHandIns(archive);
             long total = 0;
             foreach (var entry in archive.Entries)
             {
@@ -139,18 +152,15 @@ internal static partial class ZipIntake
                     throw refuse($"entry '{entry.FullName}' inflates {entry.Length / entry.CompressedLength}x (limit {limits.MaxCompressionRatio}x): a zip bomb?");
                 }
 
-                long? submissionId = null;
                 if (!name.Contains('/') && CanvasName().Match(name) is { Success: true } m)
                 {
-                    // Canvas flat layout: group by the student's login.
-                    var target = m.Groups["login"].Value + "/" + m.Groups["file"].Value;
-                    submissionId = long.Parse(m.Groups["sub"].Value, CultureInfo.InvariantCulture);
-                    if (canvas.TryGetValue(target, out var earlier) && earlier > submissionId)
+                    // Canvas flat layout: group by the student's login, keeping only the newest hand-in.
+                    var login = m.Groups["login"].Value;
+                    if (newest[login].CompareTo(CanvasOf(m, entry)) != 0)
                     {
                         continue;
                     }
-                    canvas[target] = submissionId.Value;
-                    name = target;
+                    name = login + "/" + m.Groups["file"].Value;
                 }
 
                 var path = Inside(destRoot, name, refuse, entry.FullName);
@@ -175,7 +185,36 @@ internal static partial class ZipIntake
                     output.Write(buffer, 0, read);
                 }
             }
+            return newest;
         }
+    }
+
+    private static CanvasHandIn CanvasOf(Match m, ZipArchiveEntry entry) =>
+        new(m.Groups["late"].Success, long.Parse(m.Groups["sub"].Value, CultureInfo.InvariantCulture), entry.LastWriteTime);
+
+    /// <summary>Per login, the newest Canvas hand-in (with its newest entry time).</summary>
+    private static Dictionary<string, CanvasHandIn> NewestCanvasHandIns(ZipArchive archive)
+    {
+        var newest = new Dictionary<string, CanvasHandIn>(StringComparer.Ordinal);
+        foreach (var entry in archive.Entries)
+        {
+            var name = entry.FullName.Replace('\\', '/');
+            if (name.Contains('/') || CanvasName().Match(name) is not { Success: true } m)
+            {
+                continue;
+            }
+            var handIn = CanvasOf(m, entry);
+            var login = m.Groups["login"].Value;
+            if (!newest.TryGetValue(login, out var kept) || handIn.CompareTo(kept) > 0)
+            {
+                newest[login] = handIn;
+            }
+            else if (handIn.CompareTo(kept) == 0 && handIn.At > kept.At)
+            {
+                newest[login] = kept with { At = handIn.At };
+            }
+        }
+        return newest;
     }
 
     private static string Inside(string destRoot, string name, Func<string, OperatorException> refuse, string original)
@@ -207,6 +246,6 @@ internal static partial class ZipIntake
         return root;
     }
 
-    [GeneratedRegex(@"^(?<login>[A-Za-z0-9.\-]+)_(?:LATE_)?(?<user>\d+)_(?<sub>\d+)_(?<file>[^/]+)$")]
+    [GeneratedRegex(@"^(?<login>[A-Za-z0-9.\-]+)_(?:(?<late>LATE)_)?(?<user>\d+)_(?<sub>\d+)_(?<file>[^/]+)$")]
     private static partial Regex CanvasName();
 }

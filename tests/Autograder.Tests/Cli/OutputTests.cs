@@ -1,3 +1,4 @@
+using Autograder.Report;
 using Autograder.Cli.Output;
 using Autograder.Model;
 using static Autograder.Tests.Cli.Results;

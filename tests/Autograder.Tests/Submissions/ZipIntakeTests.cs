@@ -89,6 +89,34 @@ public class ZipIntakeTests
         Assert.That(File.ReadAllText(extracted.Submissions.Single().Files.Single()), Is.EqualTo("new"));
     }
 
+    [Test]
+    public void A_canvas_late_resubmission_replaces_the_earlier_hand_in_and_is_marked_late()
+    {
+        // Canvas renames a re-upload of my-rng.c to my-rng-1.c: both are the same driver, never two units.
+        var zip = Zip(("jones_4242_111_my-rng.c", "first"), ("jones_LATE_4242_222_my-rng-1.c", "second"), ("ann_5151_333_my-rng.c", "ann"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        var jones = extracted.Submissions.Single(s => s.Id == "jones");
+        Assert.That(jones.Files.Select(Path.GetFileName), Is.EqualTo(new[] { "my-rng-1.c" }));
+        Assert.That(File.ReadAllText(jones.Files[0]), Is.EqualTo("second"));
+        Assert.That(jones.Late, Is.True);
+        Assert.That(jones.SubmittedAt, Is.Not.Null, "a zip entry's time is the hand-in time");
+        Assert.That(extracted.Submissions.Single(s => s.Id == "ann").Late, Is.False);
+    }
+
+    [Test]
+    public void A_canvas_hand_in_of_several_files_is_kept_whole()
+    {
+        var zip = Zip(("kim_1_500_my-rng.c", "driver"), ("kim_1_500_my-rng.h", "header"), ("kim_1_400_my-rng.c", "older"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Single().Files.Select(Path.GetFileName), Is.EqualTo(new[] { "my-rng.c" }));
+        Assert.That(File.ReadAllText(extracted.Submissions.Single().Files[0]), Is.EqualTo("driver"));
+        Assert.That(File.Exists(Path.Combine(extracted.Root, "kim", "my-rng.h")), Is.True);
+    }
+
     [TestCase("../evil.c")]
     [TestCase("alice/../../evil.c")]
     [TestCase("/tmp/evil.c")]
