@@ -58,7 +58,8 @@ internal sealed class GradingEnvironment : IDisposable
             if (!Environment.IsPrivilegedProcess)
             {
                 // Namespaces, the private /tmp and the switch to an unprivileged uid need root.
-                warnings.Add("not running as root: driver hosts run as the current user with rlimits (and, for C, seccomp) but without private namespaces or /tmp; run as root (as CI does) for the full sandbox.");
+                // Said once, in plain words: a student checking their own driver needs nothing more.
+                warnings.Add(NotRootNote);
             }
         }
 
@@ -73,6 +74,14 @@ internal sealed class GradingEnvironment : IDisposable
 
         return environment;
     }
+
+    /// <summary>
+    /// What is and is not isolated when the grader runs as an ordinary user (a student's own `check`).</summary>
+    internal const string NotRootNote =
+        "running as your own user: the driver runs in a separate process with limits on CPU time, memory, files "
+        + "and processes (C drivers also behind a system-call filter), but as you, so it could read what you can read. "
+        + "That is fine for checking your own driver; course graders run as root, where each driver also gets its "
+        + "own namespaces, an empty filesystem view and an unprivileged user.";
 
     /// <summary>
     /// Workers run as an unprivileged user, who cannot read a build folder under /root: the worker's few
