@@ -130,9 +130,18 @@ public sealed class CheckContext
     /// cases that passed before it, out of this many.</summary>
     public int PlannedCases { get; set; }
 
+    /// <summary>Where the first failing case was recorded: the driver last booted and how many events its
+    /// kernel had traced by then (the report opens a long trace there).</summary>
+    internal (Driver Driver, int Events)? FirstFailure { get; private set; }
+
     /// <summary>Records a case.</summary>
     public bool Case(string name, bool passed, string? detail = null)
     {
+        if (!passed && FirstFailure is null && _drivers.Count > 0)
+        {
+            FirstFailure = (_drivers[^1], _drivers[^1].Kernel.Trace.Count);
+        }
+
         _cases.Add(new CaseResult(name, passed, passed ? null : detail));
         return passed;
     }

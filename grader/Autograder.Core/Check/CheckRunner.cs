@@ -60,7 +60,8 @@ internal static class CheckRunner
             }
         }
 
-        return result with { DurationMs = clock.ElapsedMilliseconds, Trace = Trace(ctx) };
+        var (trace, focus) = Trace(ctx);
+        return result with { DurationMs = clock.ElapsedMilliseconds, Trace = trace, TraceFocus = result.Status == CheckStatuses.Passed ? null : focus };
     }
 
     public static CheckResult Skipped(RubricCheck entry, string reason) => new()
@@ -147,9 +148,10 @@ internal static class CheckRunner
         return text.ToString().TrimEnd();
     }
 
-    private static IReadOnlyList<TraceEvent> Trace(CheckContext ctx)
+    private static (IReadOnlyList<TraceEvent> Events, int? Focus) Trace(CheckContext ctx)
     {
         var events = new List<TraceEvent>();
+        int? failure = null;
         var traced = ctx.Drivers.Where(d => d.Traced).ToList();
         foreach (var d in traced)
         {
@@ -158,17 +160,32 @@ internal static class CheckRunner
                 events.Add(new TraceEvent { Kind = "note", Text = $"driver instance {d.Index + 1} (fresh kernel)" });
             }
 
+            if (ctx.FirstFailure is { } first && first.Driver == d)
+            {
+                failure = events.Count + Math.Max(0, first.Events - 1);
+            }
+
             events.AddRange(d.Kernel.Trace);
         }
 
+        // An oops is where things went wrong, whatever case was recorded first.
+        var oops = events.FindIndex(e => e.Kind == "oops");
+        int? focus = oops >= 0 ? oops : failure;
         if (events.Count <= TraceCap)
         {
-            return events;
+            return (events, focus);
         }
 
-        var head = events.Take(TraceCap - 100).ToList();
+        const int Tail = 100;
+        var headCount = TraceCap - Tail;
+        var head = events.Take(headCount).ToList();
         head.Add(new TraceEvent { Kind = "note", Text = $"... {events.Count - TraceCap} events left out ..." });
-        head.AddRange(events.TakeLast(100));
-        return head;
+        head.AddRange(events.TakeLast(Tail));
+        // Where the focus lands once the middle is left out: in the head, in the tail, or on the gap's note.
+        int? kept = focus is not { } f ? null
+            : f < headCount ? f
+            : f >= events.Count - Tail ? headCount + 1 + (f - (events.Count - Tail))
+            : headCount;
+        return (head, kept);
     }
 }

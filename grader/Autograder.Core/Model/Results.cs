@@ -12,6 +12,8 @@ public sealed record GradingRun
     public int Schema { get; init; } = 1;
     public required string GraderVersion { get; init; }
     public required string Rubric { get; init; }
+    /// <summary>The rubric's title (the assignment's name shown to students); null in results written before it.</summary>
+    public string? RubricTitle { get; init; }
     public required string RubricSha256 { get; init; }
     public bool Complete { get; init; } = true;
     /// <summary>"i/n" when this run is one shard of a larger one, else null.</summary>
@@ -155,6 +157,10 @@ public sealed record CheckResult
     public int CasesTotal { get; init; }
     public IReadOnlyList<CaseResult> Cases { get; init; } = [];
     public IReadOnlyList<TraceEvent> Trace { get; init; } = [];
+    /// <summary>Index in <see cref="Trace"/> of the event nearest to where the check first went wrong (an oops,
+    /// or the last event before its first failing case), so pages can open a long trace there; null when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? TraceFocus { get; init; }
     public Override? Override { get; init; }
 }
 

@@ -164,6 +164,7 @@ public static class Grader
             {
                 GraderVersion = Version,
                 Rubric = rubric.Name,
+                RubricTitle = rubric.Title,
                 RubricSha256 = rubric.Sha256,
                 Complete = complete,
                 Shard = options.Shard,

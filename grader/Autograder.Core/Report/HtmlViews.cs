@@ -19,11 +19,13 @@ internal sealed record OverviewView(
     int PassRatesHeight,
     string MeanScore,
     string MedianScore,
-    int GraderFaults);
+    int GraderFaults,
+    bool HasNames);
 
 [TemplateModel]
 internal sealed record RunView(
     string Rubric,
+    string Title,
     string GraderVersion,
     string StartedAt,
     string DueDate,
@@ -51,6 +53,14 @@ internal sealed record RowView(
     string TotalComment,
     string Late,
     IReadOnlyList<CellView> Cells);
+
+/// <summary>A failed check at the top of a submission page: what went wrong in one line, and where to read more.</summary>
+[TemplateModel]
+internal sealed record ProblemView(string Id, string Title, string Status, string Reason, string Lost);
+
+/// <summary>Checks skipped for one reason, said once ("not run: the driver does not compile").</summary>
+[TemplateModel]
+internal sealed record SkipGroupView(string Reason, IReadOnlyList<string> Titles);
 
 [TemplateModel]
 internal sealed record CellView(string Status, string Mark, string Points, string Sort, bool Overridden, string Tooltip);
@@ -88,7 +98,11 @@ internal sealed record SubmissionView(
     string Output,
     int HiddenCount,
     string Late,
-    string SubmittedAt);
+    string SubmittedAt,
+    IReadOnlyList<ProblemView> Problems,
+    IReadOnlyList<SkipGroupView> SkipGroups,
+    string VisibleScore,
+    string VisibleMax);
 
 [TemplateModel]
 internal sealed record CheckView(
@@ -111,13 +125,16 @@ internal sealed record CheckView(
     IReadOnlyList<string> Dmesg,
     bool Overridden,
     string OriginalPoints,
-    string OverrideComment);
+    string OverrideComment,
+    bool Collapsed,
+    IReadOnlyList<TraceRowView> TraceAll,
+    int TraceTotal);
 
 [TemplateModel]
 internal sealed record CaseView(string Name, bool Passed, string Detail);
 
 [TemplateModel]
-internal sealed record TraceRowView(string Kind, string Text, bool Nested);
+internal sealed record TraceRowView(string Kind, string Text, bool Nested, string Anchor, string Where, bool Focus);
 
 [TemplateModel]
 internal sealed record DiagnosticView(string Severity, string Location, string Anchor, string Message, string Code);
@@ -152,12 +169,31 @@ internal static class HtmlViews
             (columns.Count * 18) + 10,
             percents.Count == 0 ? "-" : ReportText.Points(Math.Round(context.Submissions.Average(s => s.Score), 2)),
             Median(context.Submissions.Select(s => s.Score).ToList()),
-            context.Submissions.Count(s => s.GraderFault));
+            context.Submissions.Count(s => s.GraderFault),
+            context.Submissions.Any(s => !string.IsNullOrEmpty(s.Student?.Name)));
     }
 
     public static SubmissionView Submission(ReportContext context, SubmissionResult s, string css, bool studentView)
     {
-        var checks = s.Checks.Select(c => Check(c, studentView, context)).ToList();
+        var links = new SourceLinks(s);
+        var all = s.Checks.Select(c => (Result: c, View: Check(c, studentView, context, links))).ToList();
+        // Skipped checks are said once per reason, not as one identical box each.
+        var skipGroups = all.Where(x => !x.View.Concealed && x.Result.Status == CheckStatuses.Skipped)
+            .GroupBy(x => x.Result.Feedback, StringComparer.Ordinal)
+            .Select(g => new SkipGroupView(g.Key.StartsWith("Not run: ", StringComparison.Ordinal) ? g.Key["Not run: ".Length..] : g.Key, [.. g.Select(x => x.Result.Title)]))
+            .ToList();
+        var checks = all.Where(x => x.View.Concealed || x.Result.Status != CheckStatuses.Skipped)
+            .Select(x => x.Result.Id == BuildCheckId && s.Diagnostics.Count > 0 && !x.View.Concealed
+                ? x.View with { Feedback = OneLine(x.Result.Feedback) + "\n(each diagnostic is listed under Compiler diagnostics, linked to your source)" }
+                : x.View)
+            .ToList();
+        var problems = all
+            .Where(x => !x.View.Concealed && x.Result.Status is CheckStatuses.Failed or CheckStatuses.Error)
+            .Select(x => new ProblemView(x.Result.Id, x.Result.Title, x.View.Status, OneLine(x.Result.Feedback),
+                x.View.GraderFault ? "not counted" : "-" + ReportText.Points(x.Result.MaxPoints - x.Result.Points)))
+            .ToList();
+        // A student's total must not reveal hidden checks: their page shows the score of what it shows.
+        var shown = all.Where(x => !x.View.Concealed && !x.View.GraderFault).Select(x => x.Result).ToList();
         return new SubmissionView(
             css,
             studentView,
@@ -172,7 +208,8 @@ internal static class HtmlViews
             ReportText.Points(s.Score),
             ReportText.Points(s.MaxScore),
             s.Outcome,
-            s.Message ?? "",
+            // Said once: a compile failure's message is already the first item to fix.
+            problems.Any(p => p.Reason == s.Message) ? "" : s.Message ?? "",
             s.GraderFault,
             s.TotalOverride is not null,
             s.TotalOverride is null ? "" : ReportText.Points(s.TotalOverride.OriginalPoints),
@@ -189,11 +226,29 @@ internal static class HtmlViews
             studentView ? "" : s.Output ?? "",
             checks.Count(c => c.Concealed),
             s.Late?.Note ?? "",
-            s.Late?.SubmittedAt is { } at ? ReportText.Date(at) : "");
+            s.Late?.SubmittedAt is { } at ? ReportText.Date(at) : "",
+            problems,
+            skipGroups,
+            ReportText.Points(shown.Sum(c => c.Points)),
+            ReportText.Points(shown.Sum(c => c.MaxPoints)));
+    }
+
+    private const string BuildCheckId = "build";
+
+    /// <summary>One line saying what went wrong: the first failing case, else the feedback's first real line.</summary>
+    internal static string OneLine(string feedback)
+    {
+        var lines = feedback.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var line = lines.FirstOrDefault(l => l.StartsWith('✗'))?.TrimStart('✗', ' ')
+            ?? lines.FirstOrDefault(l => !l.StartsWith("Passed ", StringComparison.Ordinal))
+            ?? lines.FirstOrDefault()
+            ?? "";
+        return line.Length <= 200 ? line : line[..199] + "…";
     }
 
     private static RunView RunInfo(ReportContext context) => new(
         context.Run.Rubric,
+        context.Run.RubricTitle ?? context.Run.Rubric,
         context.Run.GraderVersion,
         ReportText.Date(context.Run.StartedAt),
         ReportText.Date(context.Run.DueDate),
@@ -246,7 +301,7 @@ internal static class HtmlViews
             cells);
     }
 
-    private static CheckView Check(CheckResult c, bool studentView, ReportContext context)
+    private static CheckView Check(CheckResult c, bool studentView, ReportContext context, SourceLinks links)
     {
         var concealedReason = !studentView ? "" : c.Visibility switch
         {
@@ -263,8 +318,13 @@ internal static class HtmlViews
         {
             // Nothing but the title: no status, points, feedback or trace reach the page.
             return new CheckView(c.Id, c.Title, "concealed", "hidden", "?", false, "", "", c.Visibility, true, concealedReason,
-                "", "", "", [], [], [], false, "", "");
+                "", "", "", [], [], [], false, "", "", true, [], 0);
         }
+
+        var passed = c.Status == CheckStatuses.Passed;
+        // Failing cases are in the feedback already (CheckRunner.Compose): the list keeps the ones that passed.
+        var cases = passed ? c.Cases : [.. c.Cases.Where(k => k.Passed)];
+        var (trace, traceAll) = TraceWindow(c, links);
 
         return new CheckView(
             c.Id,
@@ -280,35 +340,59 @@ internal static class HtmlViews
             "",
             c.Feedback,
             $"{c.DurationMs} ms",
-            c.CasesTotal > 0 ? $"{c.CasesPassed}/{c.CasesTotal} cases passed" : "",
-            [.. c.Cases.Select(k => new CaseView(k.Name, k.Passed, k.Detail ?? ""))],
-            Trace(c.Trace),
+            c.CasesTotal > 0 && cases.Count > 0 ? $"{c.CasesPassed}/{c.CasesTotal} cases passed" : "",
+            [.. cases.Select(k => new CaseView(k.Name, k.Passed, k.Detail ?? ""))],
+            trace,
             [.. c.Trace.Where(e => e.Kind == "dmesg").Select(e => TraceText.Dmesg(e))],
             c.Override is not null,
             c.Override is null ? "" : ReportText.Points(c.Override.OriginalPoints),
-            c.Override?.Comment ?? "");
+            c.Override?.Comment ?? "",
+            passed || c.Status == CheckStatuses.Skipped,
+            traceAll,
+            c.Trace.Count);
     }
 
-    private static List<TraceRowView> Trace(IReadOnlyList<TraceEvent> events)
+    /// <summary>Rows shown at first: the whole trace when short, else a window around <see cref="CheckResult.TraceFocus"/>
+    /// (or the start); the second list is the whole trace for "show all" when the first is a window.</summary>
+    private static (List<TraceRowView> Shown, List<TraceRowView> All) TraceWindow(CheckResult c, SourceLinks links)
+    {
+        const int Short = 40;
+        const int Before = 12;
+        var failing = c.Status is CheckStatuses.Failed or CheckStatuses.Error;
+        var rows = Trace(c.Trace, failing ? links : null, c.TraceFocus);
+        if (rows.Count <= Short)
+        {
+            return (rows, []);
+        }
+
+        var start = Math.Clamp((c.TraceFocus ?? 0) - Before, 0, rows.Count - Short);
+        return (rows.GetRange(start, Short), rows);
+    }
+
+    private static List<TraceRowView> Trace(IReadOnlyList<TraceEvent> events, SourceLinks? links, int? focus)
     {
         var rows = new List<TraceRowView>(events.Count);
         var inCall = false;
-        foreach (var e in events)
+        string callAnchor = "", callWhere = "";
+        for (var i = 0; i < events.Count; i++)
         {
-            switch (e.Kind)
+            var e = events[i];
+            // Calls link to the student's function; accesses to the line using that API; an oops to the call it happened in.
+            var (anchor, where) = links is null ? ("", "")
+                : e.Kind == "oops" ? (callAnchor, callWhere)
+                : links.For(e);
+            if (e.Kind == "call")
             {
-                case "call":
-                    rows.Add(new TraceRowView(e.Kind, TraceText.Describe(e), false));
-                    inCall = true;
-                    break;
-                case "return":
-                    rows.Add(new TraceRowView(e.Kind, TraceText.Describe(e), inCall));
-                    inCall = false;
-                    break;
-                default:
-                    rows.Add(new TraceRowView(e.Kind, TraceText.Describe(e), inCall));
-                    break;
+                (callAnchor, callWhere) = (anchor, where);
             }
+
+            rows.Add(new TraceRowView(e.Kind, TraceText.Describe(e), e.Kind != "call" && inCall, anchor, where, i == focus));
+            inCall = e.Kind switch
+            {
+                "call" => true,
+                "return" => false,
+                _ => inCall,
+            };
         }
 
         return rows;

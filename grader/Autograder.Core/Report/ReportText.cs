@@ -52,32 +52,41 @@ internal static class ReportText
     }
 
     /// <summary>The mark shown for a check in tables: graders' faults are never shown as a failed check.</summary>
-    public static string StatusClass(CheckResult check) => StatusClass(check.Status, check.Fault);
+    public static string StatusClass(CheckResult check) => StatusClass(check.Status, check.Fault, check.Points);
 
-    public static string StatusClass(CheckSummary check) => StatusClass(check.Status, check.Fault);
+    public static string StatusClass(CheckSummary check) => StatusClass(check.Status, check.Fault, check.Points);
 
     public static string StatusMark(CheckResult check) => StatusMark(StatusClass(check));
 
     public static string StatusMark(CheckSummary check) => StatusMark(StatusClass(check));
 
-    public static string StatusLabel(CheckResult check) => StatusLabel(check.Status, check.Fault);
+    public static string StatusLabel(CheckResult check) => StatusLabel(StatusClass(check));
 
-    public static string StatusLabel(CheckSummary check) => StatusLabel(check.Status, check.Fault);
+    public static string StatusLabel(CheckSummary check) => StatusLabel(StatusClass(check));
 
-    private static string StatusClass(string status, string? fault) => fault == Faults.Grader ? "grader-fault" : status;
+    /// <summary>The status as pages colour it: a failed check that still earned points is "partial", not a fail.</summary>
+    private static string StatusClass(string status, string? fault, decimal points) =>
+        fault == Faults.Grader ? "grader-fault"
+        : status == CheckStatuses.Failed && points > 0 ? "partial"
+        : status;
 
     private static string StatusMark(string statusClass) => statusClass switch
     {
         CheckStatuses.Passed => "\u2713",
         CheckStatuses.Failed => "\u2717",
+        "partial" => "\u25d0",
         CheckStatuses.Error => "!",
         CheckStatuses.Skipped => "\u2013",
         "grader-fault" => "\u26a0",
         _ => "?",
     };
 
-    private static string StatusLabel(string status, string? fault) =>
-        fault == Faults.Grader ? "grader error (not counted)" : status;
+    private static string StatusLabel(string statusClass) => statusClass switch
+    {
+        "grader-fault" => "grader error (not counted)",
+        "partial" => "partial credit",
+        _ => statusClass,
+    };
 
     /// <summary>Opens a file written piece by piece (a class-wide export that is never held whole) that ends
     /// up with the bytes <see cref="WriteFile"/> would give the same text.</summary>

@@ -95,6 +95,19 @@ public sealed class BrowserTests
         Assert.That(await VisibleIds(page), Is.EqualTo(new[] { "bob" }));
         Assert.That(await page.Locator("#count").TextContentAsync(), Is.EqualTo("1 of 4 shown"));
 
+        // The filtered rows download as CSV: the header and bob's row, values rather than marks.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export"));
+        var csvPath = Path.Combine(_dir, "filtered.csv");
+        await download.SaveAsAsync(csvPath);
+        var csv = File.ReadAllLines(csvPath);
+        Assert.That(csv, Has.Length.EqualTo(2));
+        Assert.That(csv[0], Does.StartWith("id,score,name,outcome,"));
+        Assert.That(csv[1], Does.StartWith("bob,24.5,\"Bob \"\"Bobby\"\" <b>Tables</b>\",graded,"));
+
+        // The table scrolls inside its box, with id and score kept in view.
+        Assert.That(await page.EvalOnSelectorAsync<string>(".table-scroll", "e => getComputedStyle(e).overflowX"), Is.EqualTo("auto"));
+        Assert.That(await page.EvalOnSelectorAsync<string>("#grades tbody td.sticky-score", "e => getComputedStyle(e).position"), Is.EqualTo("sticky"));
+
         await page.FillAsync("#filter", "");
         await page.SelectOptionAsync("#outcome", "compile-error");
         Assert.That(await VisibleIds(page), Is.EqualTo(new[] { "carol" }));
@@ -106,7 +119,19 @@ public sealed class BrowserTests
         Assert.That(await page.TitleAsync(), Is.EqualTo("virt-101: bob"));
         Assert.That(await page.Locator("#check-dmesg pre.feedback").First.InnerTextAsync(), Does.Contain("<script>alert(1)</script>"),
             "the hostile printk is visible as text");
-        Assert.That(await page.EvaluateAsync<int>("document.scripts.length"), Is.Zero, "and did not become a script");
+        Assert.That(await page.EvaluateAsync<int>("document.scripts.length"), Is.EqualTo(1), "and did not become a script (the page's own is the only one)");
+        // Triage first: the failed checks are listed at the top, each linking to its check.
+        Assert.That(await page.Locator("#summary ul.problems li").CountAsync(), Is.GreaterThan(0));
+        await page.Locator("#summary ul.problems a").First.ClickAsync();
+        Assert.That(await page.Locator("details.check[open]").CountAsync(), Is.GreaterThan(0));
+        // A trace row links to the source line it came from, which opens the collapsed source listing.
+        var sourceLink = page.Locator("ol.timeline a.src").First;
+        if (await sourceLink.CountAsync() > 0)
+        {
+            var anchor = (await sourceLink.GetAttributeAsync("href"))!;
+            await sourceLink.ClickAsync();
+            Assert.That(await page.Locator(anchor).IsVisibleAsync(), Is.True, "the linked source line is shown");
+        }
 
         var feedback = await _browser.NewPageAsync();
         feedback.SetDefaultTimeout(120_000);
