@@ -168,13 +168,18 @@ internal sealed partial class CCompiler : IDisposable
         ElfObject? elf = null;
         if (joined is not null)
         {
-            // The grader's own copy (the box's user could still write the box's): what is checked is what the host loads.
-            driver = Path.Combine(work, "driver.o");
-            File.Copy(joined, driver);
-            elf = ElfObject.Read(driver, out var unreadable);
+            // gcc made it from the student's code (asm can shape an object): what is wrong with it is theirs.
+            // The grader's own copy (the box's user could still write the box's) is what is checked and loaded.
+            string? unreadable = "the build left no regular object file";
+            if (new FileInfo(joined).LinkTarget is null)
+            {
+                driver = Path.Combine(work, "driver.o");
+                File.Copy(joined, driver);
+                elf = ElfObject.Read(driver, out unreadable);
+            }
+
             if (elf is null)
             {
-                // gcc made it from the student's code (asm can shape an object): theirs.
                 diagnostics.Add(new Diagnostic("error", units[0].Relative, 0, 0, unreadable ?? "the compiled driver cannot be read"));
             }
         }
