@@ -148,7 +148,7 @@ internal sealed partial class CCompiler : IDisposable
                 failed = true;
                 if (!parsed.Any(d => d.Severity == "error") && gap is null)
                 {
-                    diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "gcc failed: " + Cap(BoxPaths(run.Stderr.Trim()), 2000)
+                    diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "gcc failed: " + Cap(BoxPaths(PlainText(run.Stderr)), 2000)
                         + (run.Truncated ? $" (its output exceeded {_limits.OutputBytes >> 20} MiB and was cut)" : "")));
                 }
 
@@ -212,6 +212,13 @@ internal sealed partial class CCompiler : IDisposable
     /// <summary>Runs gcc in the compile box with our headers at <see cref="BoxIncludeDir"/>.</summary>
     private NativeProcess.Outcome Boxed(IReadOnlyList<string> argv, string box, string workingDirectory) =>
         CompileBox.Run(argv, box, _limits, workingDirectory, [(_toolchain!.IncludeDir, BoxIncludeDir)]);
+
+    /// <summary>gcc's plain-text messages (the assembler's, the driver's) without the empty JSON array before them.</summary>
+    private static string PlainText(string stderr)
+    {
+        var text = stderr.Trim();
+        return text.StartsWith("[]", StringComparison.Ordinal) ? text[2..].TrimStart() : text;
+    }
 
     /// <summary>Drops the box's paths from a tool's message (the student knows the files by their own names).</summary>
     private static string BoxPaths(string text) =>
