@@ -56,6 +56,7 @@ internal sealed partial class CCompiler : IDisposable
     private readonly string _workRoot;
     private readonly BoxLimits _limits;
     private readonly Func<string?> _boxProblem;
+    private readonly Lazy<string?> _boxSetup;
 
     /// <summary>Uses the process-wide toolchain; workRoot defaults to a fresh world-readable temp directory.</summary>
     public CCompiler(string? workRoot = null, BoxLimits? limits = null)
@@ -71,7 +72,13 @@ internal sealed partial class CCompiler : IDisposable
         _problem = toolchain.Problem;
         _workRoot = workRoot ?? Path.Combine(Path.GetTempPath(), $"autograder-c-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         _limits = limits ?? BoxLimits.Default;
-        _boxProblem = boxProblem ?? (() => CompileBox.Problem);
+        // The box must reach this work root and our headers as uid 65534: checked once, before any submission.
+        _boxProblem = boxProblem ?? (() => _boxSetup!.Value);
+        _boxSetup = new Lazy<string?>(() =>
+        {
+            NativeToolchain.CreateDirectory(_workRoot);
+            return CompileBox.ProbeSetup(_workRoot, [(_toolchain!.IncludeDir, BoxIncludeDir)]);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Why C cannot be compiled on this machine (no gcc, no compile box), or null. Never compiles unboxed.</summary>
@@ -205,9 +212,10 @@ internal sealed partial class CCompiler : IDisposable
     internal static string[] CompileArguments(NativeToolchain toolchain, string unit, string obj) =>
         CompileArguments(toolchain.IncludeDir, unit, obj);
 
-    /// <summary>The unit is passed as ./unit: a name starting with '-' or '@' stays a file name.</summary>
+    /// <summary>The unit is passed as ./unit: a name starting with '-' or '@' stays a file name; __FILE__ drops the "./"
+    /// (BUG_ON's "kernel BUG at my-rng.c:24!").</summary>
     private static string[] CompileArguments(string includeDir, string unit, string obj) =>
-        [.. KernelCFlags, "-isystem", includeDir, .. KbuildDefines(unit), "-c", "./" + unit, "-o", obj];
+        [.. KernelCFlags, "-fmacro-prefix-map=./=", "-isystem", includeDir, .. KbuildDefines(unit), "-c", "./" + unit, "-o", obj];
 
     /// <summary>Runs gcc in the compile box with our headers at <see cref="BoxIncludeDir"/>.</summary>
     private NativeProcess.Outcome Boxed(IReadOnlyList<string> argv, string box, string workingDirectory) =>

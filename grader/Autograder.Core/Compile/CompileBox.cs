@@ -168,13 +168,26 @@ internal static class CompileBox
             return "prlimit and setpriv are needed to compile C submissions safely: apt-get install util-linux";
         }
 
-        var dir = Path.Combine(Path.GetTempPath(), "autograder-box-probe-" + Guid.NewGuid().ToString("N"));
+        return Try(Path.GetTempPath(), [], run =>
+            $"bubblewrap cannot create the compile box on this machine (are unprivileged user namespaces disabled? sysctl kernel.unprivileged_userns_clone=1): {First(run.Stderr)}");
+    }
+
+    /// <summary>
+    /// Whether a box can be made in a folder under <paramref name="parent"/> with these read-only binds (uid 65534
+    /// must be able to reach them all): null, or why not. Runs /usr/bin/true in such a box; no submission involved.
+    /// </summary>
+    public static string? ProbeSetup(string parent, IReadOnlyList<(string Host, string Box)> readOnly) =>
+        Problem ?? Try(parent, readOnly, run =>
+            $"the compile box cannot use {parent} or {string.Join(", ", readOnly.Select(r => r.Host))} (uid {Nobody} must be able to reach them; point TMPDIR or AUTOGRADER_CACHE at a world-searchable folder): {First(run.Stderr)}");
+
+    private static string? Try(string parent, IReadOnlyList<(string Host, string Box)> readOnly, Func<NativeProcess.Outcome, string> failed)
+    {
+        var dir = Path.Combine(parent, "autograder-box-probe-" + Guid.NewGuid().ToString("N"));
         try
         {
             CreateBoxDir(dir);
-            var run = Run(["/usr/bin/true"], dir, BoxLimits.Default with { Wall = TimeSpan.FromSeconds(30) });
-            return run.ExitCode == 0 ? null
-                : $"bubblewrap cannot create the compile box on this machine (are unprivileged user namespaces disabled? sysctl kernel.unprivileged_userns_clone=1): {First(run.Stderr)}";
+            var run = Run(["/usr/bin/true"], dir, BoxLimits.Default with { Wall = TimeSpan.FromSeconds(30) }, BoxDir, readOnly);
+            return run.ExitCode == 0 ? null : failed(run);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or InvalidOperationException)
         {
