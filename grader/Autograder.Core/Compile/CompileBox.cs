@@ -97,6 +97,11 @@ internal static class CompileBox
             return $"{tool} did not finish within {limits.Wall.TotalSeconds:0} s";
         }
 
+        if (run.ExitCode == 0)
+        {
+            return null; // whatever its messages say (a student's #warning can say anything)
+        }
+
         if (run.ExitCode == 128 + 24 || Says("CPU time limit exceeded"))
         {
             return $"{tool} exceeded its limit of {limits.Cpu.TotalSeconds:0} s CPU time";

@@ -131,6 +131,14 @@ public class CompileBoxTests
     }
 
     [Test]
+    public void A_warning_that_names_a_limit_stays_a_warning()
+    {
+        var build = NativeTestSupport.Compiler.Compile("warns", [("my-rng.c", Reference + "\n#warning out of memory: CPU time limit exceeded\n")]);
+        Assert.That(build.Success, Is.True, string.Join("\n", build.Diagnostics.Select(d => d.Message)));
+        CCompiler.Delete(build);
+    }
+
+    [Test]
     public void An_at_file_never_supplies_options()
     {
         var sources = Sources("compile-at-opts");
