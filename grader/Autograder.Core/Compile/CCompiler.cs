@@ -490,9 +490,10 @@ internal sealed partial class CCompiler : IDisposable
 
     private static string NormalizeFile(string file) => file.StartsWith("./", StringComparison.Ordinal) ? file[2..] : file;
 
-    // Refuses what would make gcc (running as the grader) read files outside the submission and
-    // show them in diagnostics or bake them into the object: absolute or ../ includes, include
-    // names built by macros, the dependency pragma and the assembler's .incbin/.include.
+    // A teaching diagnostic, not the protection: names what would make gcc read files outside the
+    // submission (absolute or ../ includes, include names built by macros, the dependency pragma, the
+    // assembler's .incbin/.include) with a clearer message than "No such file". What stops such reads is
+    // the compile box, which shows gcc nothing of the host but the toolchain (CompileBoxTests get past this).
     internal static IEnumerable<Diagnostic> GuardSource(string relative, string text)
     {
         var spliced = text.Replace("\\\r\n", "", StringComparison.Ordinal).Replace("\\\n", "", StringComparison.Ordinal);
