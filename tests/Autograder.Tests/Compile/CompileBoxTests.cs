@@ -216,6 +216,26 @@ public class CompileBoxTests
     }
 
     [Test]
+    public void A_work_folder_the_box_cannot_reach_is_the_graders_fault()
+    {
+        Assume.That(HostileTestSupport.IsRoot, "only root can make a folder uid 65534 cannot enter but the grader can");
+        var closed = HostileTestSupport.NewTempDir("closed");
+        try
+        {
+            File.SetUnixFileMode(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            using var compiler = new CCompiler(Path.Combine(closed, "work"));
+            var build = compiler.Compile("closed", [("my-rng.c", Reference)]);
+            Assert.That(build.Success, Is.False);
+            Assert.That(build.GraderGap, Does.StartWith("the compile box cannot use " + Path.Combine(closed, "work")), "never the student's build error");
+            Assert.That(build.Diagnostics, Is.Empty);
+        }
+        finally
+        {
+            HostileTestSupport.DeleteTree(closed);
+        }
+    }
+
+    [Test]
     [Category("Slow")]
     public void The_kbuild_check_builds_in_the_box_under_a_fixed_name()
     {
