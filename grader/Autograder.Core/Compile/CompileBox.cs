@@ -37,6 +37,7 @@ internal static class CompileBox
     public const string BoxDir = "/box";
 
     private const int Nobody = 65534;
+    // The box's private /tmp (gcc's temporary .s files) is memory outside RLIMIT_AS: 128 MiB at most.
     private const string TmpSize = "134217728";
 
     private static readonly Lazy<string?> ProblemInstance = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
