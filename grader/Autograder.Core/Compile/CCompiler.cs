@@ -31,6 +31,15 @@ internal sealed partial class CCompiler : IDisposable
 {
     private const int MaxDiagnostics = 50;
 
+    /// <summary>The longest diagnostic message kept (a longer one is cut and says so).</summary>
+    internal const int MaxMessageChars = 4096;
+
+    /// <summary>Where our headers appear inside the compile box.</summary>
+    internal const string BoxIncludeDir = "/ag/include";
+
+    // The box's folder (the units' objects) and, below it, the sources with the student's relative paths.
+    private const string BoxSources = CompileBox.BoxDir + "/src";
+
     private static readonly string[] KernelCFlags =
     [
         // The top-level kernel Makefile's flags (6.x) that decide what compiles and what it means.
@@ -45,28 +54,43 @@ internal sealed partial class CCompiler : IDisposable
     private readonly NativeToolchain? _toolchain;
     private readonly string? _problem;
     private readonly string _workRoot;
+    private readonly BoxLimits _limits;
+    private readonly Func<string?> _boxProblem;
+    private readonly Lazy<string?> _boxSetup;
 
     /// <summary>Uses the process-wide toolchain; workRoot defaults to a fresh world-readable temp directory.</summary>
-    public CCompiler(string? workRoot = null)
-        : this(NativeToolchain.Shared, workRoot)
+    public CCompiler(string? workRoot = null, BoxLimits? limits = null)
+        : this(NativeToolchain.Shared, workRoot, limits)
     {
     }
 
-    public CCompiler((NativeToolchain? Toolchain, string? Problem) toolchain, string? workRoot = null)
+    /// <summary>limits: each compiler run's (<see cref="BoxLimits.Default"/>; tests pass smaller ones); boxProblem: why
+    /// there is no compile box (<see cref="CompileBox.Problem"/>; tests fake one).</summary>
+    public CCompiler((NativeToolchain? Toolchain, string? Problem) toolchain, string? workRoot = null, BoxLimits? limits = null, Func<string?>? boxProblem = null)
     {
         _toolchain = toolchain.Toolchain;
         _problem = toolchain.Problem;
         _workRoot = workRoot ?? Path.Combine(Path.GetTempPath(), $"autograder-c-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        _limits = limits ?? BoxLimits.Default;
+        // The box must reach this work root and our headers as uid 65534: checked once, before any submission.
+        _boxProblem = boxProblem ?? (() => _boxSetup!.Value);
+        _boxSetup = new Lazy<string?>(() =>
+        {
+            NativeToolchain.CreateDirectory(_workRoot);
+            return CompileBox.ProbeSetup(_workRoot, [(_toolchain!.IncludeDir, BoxIncludeDir)]);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>Why C cannot be compiled on this machine (e.g. no gcc), or null.</summary>
-    public string? Unavailable => _toolchain is null ? _problem ?? NativeToolchain.MissingGcc : null;
+    /// <summary>Why C cannot be compiled on this machine (no gcc, no compile box), or null. Never compiles unboxed.</summary>
+    public string? Unavailable => _toolchain is null ? _problem ?? NativeToolchain.MissingGcc
+        : !_toolchain.Gcc.StartsWith("/usr/", StringComparison.Ordinal) ? $"gcc must be installed under /usr, which is all the compile box shows (found {_toolchain.Gcc})"
+        : _boxProblem();
 
     public CBuild Compile(string submissionId, IReadOnlyList<(string Path, string Text)> sources)
     {
-        if (_toolchain is null)
+        if (Unavailable is { } unavailable)
         {
-            return new CBuild(false, null, [], Unavailable);
+            return new CBuild(false, null, [], unavailable);
         }
 
         var diagnostics = new List<Diagnostic>();
@@ -88,9 +112,14 @@ internal sealed partial class CCompiler : IDisposable
             return new CBuild(false, null, diagnostics, null);
         }
 
+        // work/ is the grader's (it keeps the driver object); work/box/ is the box's, bound at /box: a private
+        // copy of the sources under src/ (the student's relative paths: #include "my-rng.h" works) and the objects.
         var work = Path.Combine(_workRoot, Sanitize(submissionId) + "-" + Guid.NewGuid().ToString("N")[..8]);
-        var src = Path.Combine(work, "src");
+        var box = Path.Combine(work, "box");
         NativeToolchain.CreateDirectory(_workRoot);
+        NativeToolchain.CreateDirectory(work);
+        CompileBox.CreateBoxDir(box);
+        var src = Path.Combine(box, "src");
         NativeToolchain.CreateDirectory(src);
         foreach (var (relative, text) in files)
         {
@@ -110,11 +139,11 @@ internal sealed partial class CCompiler : IDisposable
 
         for (var i = 0; i < units.Count; i++)
         {
-            var obj = Path.Combine(work, $"unit{i}.o");
-            var run = NativeProcess.Run(_toolchain.Gcc, CompileArguments(_toolchain, units[i].Relative, obj), src);
-            if (run.TimedOut)
+            // The unit is named "./<its path>" and the object by its index: no name can read as an option or an @file.
+            var run = Boxed([_toolchain!.Gcc, .. CompileArguments(BoxIncludeDir, units[i].Relative, $"{CompileBox.BoxDir}/unit{i}.o")], box, BoxSources);
+            if (CompileBox.LimitHit(run, _limits) is { } limit)
             {
-                diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "the compiler did not finish within 60 s"));
+                diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, $"the build was stopped: {limit}"));
                 failed = true;
                 continue;
             }
@@ -126,13 +155,14 @@ internal sealed partial class CCompiler : IDisposable
                 failed = true;
                 if (!parsed.Any(d => d.Severity == "error") && gap is null)
                 {
-                    diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "gcc failed: " + Cap(run.Stderr.Trim(), 2000)));
+                    diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "gcc failed: " + Cap(BoxPaths(PlainText(run.Stderr)), 2000)
+                        + (run.Truncated ? $" (its output exceeded {_limits.OutputBytes >> 20} MiB and was cut)" : "")));
                 }
 
                 continue;
             }
 
-            objects.Add(obj);
+            objects.Add(Path.Combine(box, $"unit{i}.o"));
         }
 
         if (gap is not null || failed)
@@ -140,8 +170,27 @@ internal sealed partial class CCompiler : IDisposable
             return new CBuild(false, null, Limit(diagnostics), gap) { WorkDir = work };
         }
 
-        var driver = Join(objects, work, units[0].Relative, diagnostics);
-        var elf = driver is null ? null : ElfObject.Read(driver, out gap);
+        var joined = Join(objects, box, units[0].Relative, diagnostics);
+        string? driver = null;
+        ElfObject? elf = null;
+        if (joined is not null)
+        {
+            // gcc made it from the student's code (asm can shape an object): what is wrong with it is theirs.
+            // The grader's own copy (the box's user could still write the box's) is what is checked and loaded.
+            string? unreadable = "the build left no regular object file";
+            if (new FileInfo(joined).LinkTarget is null)
+            {
+                driver = Path.Combine(work, "driver.o");
+                File.Copy(joined, driver);
+                elf = ElfObject.Read(driver, out unreadable);
+            }
+
+            if (elf is null)
+            {
+                diagnostics.Add(new Diagnostic("error", units[0].Relative, 0, 0, unreadable ?? "the compiled driver cannot be read"));
+            }
+        }
+
         if (elf is not null)
         {
             gap = CheckSymbols(elf, units, diagnostics);
@@ -155,18 +204,33 @@ internal sealed partial class CCompiler : IDisposable
 
         // The host reads the object before its sandbox drops privileges; world-readable keeps that true for any user.
         NativeToolchain.SetMode(driver!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        foreach (var obj in objects.Where(o => o != driver))
-        {
-            File.Delete(obj);
-        }
-
-        Directory.Delete(src, recursive: true);
-        return new CBuild(true, new CDriver(_toolchain.HostPath, driver!), Limit(diagnostics), null) { WorkDir = work };
+        Directory.Delete(box, recursive: true);
+        return new CBuild(true, new CDriver(_toolchain!.HostPath, driver!), Limit(diagnostics), null) { WorkDir = work };
     }
 
-    /// <summary>gcc's arguments for compiling one unit, exactly as <see cref="Compile"/> uses them (also the benchmarks' bare compile).</summary>
+    /// <summary>gcc's arguments for compiling one unit, as <see cref="Compile"/> uses them but unboxed (the benchmarks' bare compile).</summary>
     internal static string[] CompileArguments(NativeToolchain toolchain, string unit, string obj) =>
-        [.. KernelCFlags, "-isystem", toolchain.IncludeDir, .. KbuildDefines(unit), "-c", unit, "-o", obj];
+        CompileArguments(toolchain.IncludeDir, unit, obj);
+
+    /// <summary>The unit is passed as ./unit: a name starting with '-' or '@' stays a file name; __FILE__ drops the "./"
+    /// (BUG_ON's "kernel BUG at my-rng.c:24!").</summary>
+    private static string[] CompileArguments(string includeDir, string unit, string obj) =>
+        [.. KernelCFlags, "-fmacro-prefix-map=./=", "-isystem", includeDir, .. KbuildDefines(unit), "-c", "./" + unit, "-o", obj];
+
+    /// <summary>Runs gcc in the compile box with our headers at <see cref="BoxIncludeDir"/>.</summary>
+    private NativeProcess.Outcome Boxed(IReadOnlyList<string> argv, string box, string workingDirectory) =>
+        CompileBox.Run(argv, box, _limits, workingDirectory, [(_toolchain!.IncludeDir, BoxIncludeDir)]);
+
+    /// <summary>gcc's plain-text messages (the assembler's, the driver's) without the empty JSON array before them.</summary>
+    private static string PlainText(string stderr)
+    {
+        var text = stderr.Trim();
+        return text.StartsWith("[]", StringComparison.Ordinal) ? text[2..].TrimStart() : text;
+    }
+
+    /// <summary>Drops the box's paths from a tool's message (the student knows the files by their own names).</summary>
+    private static string BoxPaths(string text) =>
+        text.Replace(BoxSources + "/", "", StringComparison.Ordinal).Replace(CompileBox.BoxDir + "/", "", StringComparison.Ordinal);
 
     /// <summary>What kbuild defines for every object: pr_fmt(fmt) KBUILD_MODNAME ": " fmt is common in drivers.</summary>
     private static string[] KbuildDefines(string unit)
@@ -183,28 +247,34 @@ internal sealed partial class CCompiler : IDisposable
     private static readonly string[] LoadTimeExact = [".init", ".fini"];
 
     /// <summary>One object of the driver's units (gcc -r when there are several: ld reports clashing definitions).</summary>
-    private string? Join(List<string> objects, string work, string file, List<Diagnostic> diagnostics)
+    private string? Join(List<string> objects, string box, string file, List<Diagnostic> diagnostics)
     {
         if (objects.Count == 1)
         {
             return objects[0];
         }
 
-        var driver = Path.Combine(work, "driver.o");
-        var join = NativeProcess.Run(_toolchain!.Gcc, ["-r", "-nostdlib", .. objects, "-o", driver], work);
+        var inBox = objects.Select(o => CompileBox.BoxDir + "/" + Path.GetFileName(o));
+        var join = Boxed([_toolchain!.Gcc, "-r", "-nostdlib", .. inBox, "-o", CompileBox.BoxDir + "/driver.o"], box, CompileBox.BoxDir);
+        if (CompileBox.LimitHit(join, _limits, "the linker") is { } limit)
+        {
+            diagnostics.Add(new Diagnostic("error", file, 0, 0, $"the build was stopped: {limit}"));
+            return null;
+        }
+
         if (join.ExitCode == 0)
         {
-            return driver;
+            return Path.Combine(box, "driver.o");
         }
 
         foreach (var line in join.Stderr.Split('\n').Where(l => l.Contains("error", StringComparison.Ordinal) || l.Contains("multiple definition", StringComparison.Ordinal)).Take(10))
         {
-            diagnostics.Add(new Diagnostic("error", file, 0, 0, "link: " + LinkerMessage(line)));
+            diagnostics.Add(new Diagnostic("error", file, 0, 0, "link: " + Cap(BoxPaths(LinkerMessage(line)), MaxMessageChars)));
         }
 
         if (!diagnostics.Any(d => d.Severity == "error"))
         {
-            diagnostics.Add(new Diagnostic("error", file, 0, 0, "link failed: " + Cap(join.Stderr.Trim(), 2000)));
+            diagnostics.Add(new Diagnostic("error", file, 0, 0, "link failed: " + Cap(BoxPaths(join.Stderr.Trim()), 2000)));
         }
 
         return null;
@@ -374,7 +444,7 @@ internal sealed partial class CCompiler : IDisposable
                     continue;
                 }
 
-                result.Add(new Diagnostic(severity, file, line, column, message, option));
+                result.Add(new Diagnostic(severity, file, line, column, Cap(BoxPaths(message), MaxMessageChars), option));
             }
         }
 
@@ -420,9 +490,10 @@ internal sealed partial class CCompiler : IDisposable
 
     private static string NormalizeFile(string file) => file.StartsWith("./", StringComparison.Ordinal) ? file[2..] : file;
 
-    // Refuses what would make gcc (running as the grader) read files outside the submission and
-    // show them in diagnostics or bake them into the object: absolute or ../ includes, include
-    // names built by macros, the dependency pragma and the assembler's .incbin/.include.
+    // A teaching diagnostic, not the protection: names what would make gcc read files outside the
+    // submission (absolute or ../ includes, include names built by macros, the dependency pragma, the
+    // assembler's .incbin/.include) with a clearer message than "No such file". What stops such reads is
+    // the compile box, which shows gcc nothing of the host but the toolchain (CompileBoxTests get past this).
     internal static IEnumerable<Diagnostic> GuardSource(string relative, string text)
     {
         var spliced = text.Replace("\\\r\n", "", StringComparison.Ordinal).Replace("\\\n", "", StringComparison.Ordinal);
@@ -525,7 +596,7 @@ internal sealed partial class CCompiler : IDisposable
         return multiple >= 0 ? text[multiple..] : colon >= 0 ? text[(colon + 2)..] : text;
     }
 
-    private static string Cap(string text, int max) => text.Length <= max ? text : text[..max] + " ...";
+    internal static string Cap(string text, int max) => text.Length <= max ? text : text[..max] + $" ... ({text.Length - max} more characters cut)";
 
     private static List<Diagnostic> Limit(List<Diagnostic> diagnostics) =>
         diagnostics.Count <= MaxDiagnostics ? diagnostics : diagnostics.Take(MaxDiagnostics).ToList();

@@ -21,6 +21,11 @@ internal static partial class CKbuild
 {
     public const string InstallHint = "apt-get install linux-headers-amd64 make sparse";
 
+    // The fixed names the file has inside the box: no student name reaches make's command line or the Makefile.
+    private const string BoxSource = "agdriver.c";
+    private const string BoxObject = "agdriver.o";
+    private const int MaxDiagnostics = 50;
+
     /// <summary>The newest /usr/src/linux-headers-*-amd64 directory with a kbuild Makefile, or null.</summary>
     public static string? FindHeaders(string sourceRoot = "/usr/src")
     {
@@ -35,13 +40,24 @@ internal static partial class CKbuild
             .FirstOrDefault();
     }
 
-    public static KbuildResult Check(string fileName, string text, TimeSpan? timeout = null)
+    /// <summary>
+    /// Builds one file in the compile box (<see cref="CompileBox"/>): kbuild sees it as agdriver.c, a fixed name
+    /// written into the Makefile, and the student's name comes back only in what we report. timeout is the
+    /// wall-clock limit of the whole make (default <see cref="BoxLimits.Default"/>'s); limits are the box's
+    /// (its rlimits apply to each process make starts).
+    /// </summary>
+    public static KbuildResult Check(string fileName, string text, TimeSpan? timeout = null, BoxLimits? limits = null)
     {
         var headers = FindHeaders();
         var make = NativeProcess.FindOnPath("make");
         if (headers is null || make is null || NativeProcess.FindOnPath("gcc") is null)
         {
             return new KbuildResult(false, [], $"the real kernel build needs the kernel headers, make and gcc: {InstallHint}", "");
+        }
+
+        if (CompileBox.Problem is { } problem)
+        {
+            return new KbuildResult(false, [], problem, "");
         }
 
         var name = Path.GetFileName(fileName);
@@ -56,28 +72,33 @@ internal static partial class CKbuild
             return new KbuildResult(false, guard, null, "");
         }
 
-        var dir = Path.Combine(Path.GetTempPath(), "autograder-kbuild-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        var box = limits ?? BoxLimits.Default;
+        box = timeout is { } wall ? box with { Wall = wall } : box;
+        var dir = CompileBox.CreateBoxDir(Path.Combine(Path.GetTempPath(), "autograder-kbuild-" + Guid.NewGuid().ToString("N")));
         try
         {
-            File.WriteAllText(Path.Combine(dir, name), text);
-            var obj = Path.ChangeExtension(name, ".o");
-            File.WriteAllText(Path.Combine(dir, "Makefile"), $"obj-m += {obj}\n");
-            List<string> args = ["-C", headers, $"M={dir}"];
+            File.WriteAllText(Path.Combine(dir, BoxSource), text);
+            File.WriteAllText(Path.Combine(dir, "Makefile"), $"obj-m += {BoxObject}\n");
+            List<string> args = [make, "-C", headers, $"M={CompileBox.BoxDir}"];
             if (NativeProcess.FindOnPath("sparse") is not null)
             {
                 args.Add("C=2");
             }
 
-            args.Add(obj);
-            var run = NativeProcess.Run(make, args, dir, timeout ?? TimeSpan.FromSeconds(60));
-            var log = (run.Stdout + run.Stderr).Replace(dir + "/", "", StringComparison.Ordinal);
-            if (run.TimedOut)
+            args.Add(BoxObject);
+            var run = CompileBox.Run(args, dir, box);
+            var log = (run.Stdout + run.Stderr).Replace(CompileBox.BoxDir + "/", "", StringComparison.Ordinal);
+            var diagnostics = Parse(log, BoxSource)
+                .Select(d => d with { File = name, Message = CCompiler.Cap(d.Message, CCompiler.MaxMessageChars) })
+                .Take(MaxDiagnostics)
+                .ToList();
+            log = log.Replace(BoxSource, name, StringComparison.Ordinal);
+            if (CompileBox.LimitHit(run, box, "the kernel build") is { } limit)
             {
-                return new KbuildResult(false, [], "the kernel build did not finish in time", log);
+                return new KbuildResult(false, [.. diagnostics, new Diagnostic("error", name, 0, 0, $"the build was stopped: {limit}")], null, log);
             }
 
-            return new KbuildResult(run.ExitCode == 0, Parse(log, name), null, log);
+            return new KbuildResult(run.ExitCode == 0, diagnostics, null, log);
         }
         finally
         {

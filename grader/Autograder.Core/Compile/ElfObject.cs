@@ -21,7 +21,20 @@ internal sealed record ElfObject(IReadOnlyList<string> Sections, IReadOnlyList<E
 {
     private const int SectionHeaderSize = 64, SymbolSize = 24, SymtabType = 2;
 
-    public static ElfObject? Read(string path, out string? problem) => Read(File.ReadAllBytes(path), out problem);
+    /// <summary>The largest object read (what the compile box lets gcc write: <see cref="BoxLimits.FileLimitBytes"/>).</summary>
+    public const long MaxFileBytes = BoxLimits.FileLimitBytes;
+
+    public static ElfObject? Read(string path, out string? problem)
+    {
+        var length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+        {
+            problem = $"the compiled driver is {length >> 20} MiB, over the limit of {MaxFileBytes >> 20} MiB";
+            return null;
+        }
+
+        return Read(File.ReadAllBytes(path), out problem);
+    }
 
     public static ElfObject? Read(ReadOnlySpan<byte> file, out string? problem)
     {

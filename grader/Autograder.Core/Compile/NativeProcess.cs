@@ -5,9 +5,15 @@ namespace Autograder.Compile;
 /// <summary>Runs a build tool (gcc, nm, ar) with an argument list: no shell, output captured, killed on timeout.</summary>
 internal static class NativeProcess
 {
-    internal sealed record Outcome(int ExitCode, string Stdout, string Stderr, bool TimedOut);
+    /// <summary>What a run left. <see cref="Truncated"/>: stdout or stderr was longer than the cap; the rest was read and dropped.</summary>
+    internal sealed record Outcome(int ExitCode, string Stdout, string Stderr, bool TimedOut, bool Truncated = false);
 
-    public static Outcome Run(string file, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs file with arguments; keeps at most maxOutputBytes of each stream (the rest is drained and dropped);
+    /// when environment is set, the process gets exactly those variables instead of ours.
+    /// </summary>
+    public static Outcome Run(string file, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null,
+        int maxOutputBytes = int.MaxValue, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -22,12 +28,21 @@ internal static class NativeProcess
             info.ArgumentList.Add(argument);
         }
 
+        if (environment is not null)
+        {
+            info.Environment.Clear();
+            foreach (var (name, value) in environment)
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         // Diagnostics are parsed: keep gcc's messages in English and its quotes in ASCII.
         info.Environment["LC_ALL"] = "C";
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, maxOutputBytes);
+        var stderr = ReadBoundedAsync(process.StandardError.BaseStream, maxOutputBytes);
         var timedOut = !process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60));
         if (timedOut)
         {
@@ -47,7 +62,26 @@ internal static class NativeProcess
             process.WaitForExit();
         }
 
-        return new Outcome(timedOut ? -1 : process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult(), timedOut);
+        var (outText, outCut) = stdout.GetAwaiter().GetResult();
+        var (errText, errCut) = stderr.GetAwaiter().GetResult();
+        return new Outcome(timedOut ? -1 : process.ExitCode, outText, errText, timedOut, outCut || errCut);
+    }
+
+    /// <summary>The first <paramref name="max"/> bytes of a stream as UTF-8 text; reads to the end, keeping nothing more.</summary>
+    private static async Task<(string Text, bool Truncated)> ReadBoundedAsync(Stream stream, int max)
+    {
+        using var kept = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        var truncated = false;
+        int read;
+        while ((read = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            var room = (int)Math.Min(read, Math.Max(0L, (long)max - kept.Length));
+            kept.Write(buffer, 0, room);
+            truncated |= room < read;
+        }
+
+        return (System.Text.Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length), truncated);
     }
 
     /// <summary>The full path of an executable found on PATH, or null.</summary>

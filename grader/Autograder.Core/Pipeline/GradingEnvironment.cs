@@ -51,6 +51,12 @@ internal sealed class GradingEnvironment : IDisposable
         }
         else
         {
+            if (CompileBox.Problem is { } box)
+            {
+                // Never compiled unboxed: each C submission is then a grader fault saying the same.
+                warnings.Add($"{box}. C submissions cannot be graded (a grader fault, costing students nothing).");
+            }
+
             launch = toolchain.LaunchPath;
             // As root the worker runs as nobody behind a private /tmp: its files must be world-readable and
             // outside /tmp, whatever AUTOGRADER_CACHE says.

@@ -22,7 +22,7 @@ internal static class NativeTestSupport
             Assert.Ignore("gcc is not installed (apt-get install gcc): C submissions cannot be compiled here");
         }
 
-        var problem = NativeToolchain.Shared.Problem;
+        var problem = NativeToolchain.Shared.Problem ?? CompileBox.Problem;
         if (problem is not null)
         {
             Assert.Fail(problem);

