@@ -391,7 +391,7 @@ internal static partial class CSharpDriverRules
         var written = whole.Parent is AssignmentExpressionSyntax assignment && assignment.Left == whole;
         var use = written ? $"iowrite32(value, {address})" : $"ioread32({address})";
         return Warning(MappingIndexer, access.GetLocation(),
-            $"`{Shorten(access.ToString())}` dereferences the device mapping directly (C's *(u32 *){receiver}): the kernel oopses there; use {use} (or {(written ? "writel" : "readl")}). `{receiver} + n` counts bytes: register n bytes into the mapping is {receiver} + n, not {receiver}[n]");
+            $"`{Shorten(access.ToString())}` dereferences the device mapping directly (C's *(u32 *){receiver}): the kernel oopses there; use {use} (or {(written ? "writel" : "readl")}). Mind the units: `{receiver} + n` is n bytes into the mapping, where {receiver}[i] counted 32-bit words ({receiver}[1] is {receiver} + 4)");
     }
 
     private static bool IsIoMem(ITypeSymbol type, Symbols symbols) =>

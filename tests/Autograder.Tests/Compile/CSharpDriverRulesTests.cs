@@ -177,7 +177,7 @@ internal sealed class CSharpDriverRulesTests
 
     // ---- System without a using ---------------------------------------------------------------------
 
-    private const string UsesSystem = "        var m = Math.Max(1, 2); UInt32 u = 3; if (m > 5) throw new InvalidOperationException($\"{u}\");";
+    private const string UsesSystem = "        var m = Math.Max(1, 2); UInt32 u = 3; if (m > 5) throw new InvalidOperationException($\"{u}\"); devmem = ioremap(0xfebf1000, 8); iounmap(devmem);";
 
     [TestCase("")]
     [TestCase("using System;\n")]
@@ -186,7 +186,7 @@ internal sealed class CSharpDriverRulesTests
     {
         var build = Compiler.Compile([("Driver.cs", prefix + InInit(UsesSystem))]);
         Assert.That(build.Success, Is.True, Show(build));
-        Assert.That(build.Diagnostics.Where(d => d.Severity == "error"), Is.Empty, Show(build));
+        Assert.That(build.Diagnostics, Is.Empty, Show(build));
     }
 
     [TestCase("        GC.Collect();", "System.GC is not allowed in a driver")]
