@@ -41,6 +41,9 @@ internal static partial class CSharpDriverRules
     /// <summary>Warning: a string.Format placeholder (<c>{0:x}</c>) in a printk format.</summary>
     public const string FormatPlaceholder = "AG0014";
 
+    /// <summary>Warning: a static field's initializer reads a static field initialised below it (still 0 then).</summary>
+    public const string ReadBeforeInitialized = "AG0015";
+
     private sealed record Symbols(INamedTypeSymbol Kernel, INamedTypeSymbol ModuleInit, INamedTypeSymbol ModuleExit, INamedTypeSymbol IoMem);
 
     private sealed record EntryPoint(IMethodSymbol Method, SyntaxNode Node, bool IsLambda);
@@ -80,6 +83,7 @@ internal static partial class CSharpDriverRules
                         break;
                     case VariableDeclaratorSyntax or SingleVariableDesignationSyntax:
                         Add(found, CheckHiddenMapping(node, model, symbols));
+                        found.AddRange(CheckInitializationOrder(node, model));
                         break;
                     case ElementAccessExpressionSyntax or ElementBindingExpressionSyntax:
                         Add(found, CheckIndexer(node, model, symbols));
@@ -358,12 +362,50 @@ internal static partial class CSharpDriverRules
                 SingleVariableDesignationSyntax d => d.Identifier.GetLocation(),
                 _ => declaration.GetLocation(),
             };
+            // Storing the local into the field afterwards is deliberate.
+            var body = declaration.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax);
+            if (body?.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(a.Left).Symbol, field)) == true)
+            {
+                return null;
+            }
+
             var kind = field.IsStatic ? "static field" : "field";
             return Warning(HiddenMapping, location,
                 $"this local variable `{local.Name}` hides the {kind} {type.Name}.{field.Name}: what you store in the local never reaches the field, which stays null for the other functions (an oops when they use it); assign the field, without a type in front: `{field.Name} = ioremap(...);`");
         }
 
         return null;
+    }
+
+    /// <summary>Static initializers run in declaration order: one that reads a field initialised further down
+    /// reads its default (the command numbers of a message built before them are 0).</summary>
+    private static IEnumerable<Model.Diagnostic> CheckInitializationOrder(SyntaxNode declaration, SemanticModel model)
+    {
+        if (declaration is not VariableDeclaratorSyntax { Initializer.Value: { } value }
+            || model.GetDeclaredSymbol(declaration) is not IFieldSymbol { IsStatic: true, IsConst: false } field)
+        {
+            yield break;
+        }
+
+        var reported = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        // Lambdas run later, nameof reads nothing.
+        foreach (var name in value.DescendantNodesAndSelf(n => n is not AnonymousFunctionExpressionSyntax).OfType<IdentifierNameSyntax>())
+        {
+            if (model.GetSymbolInfo(name).Symbol is not IFieldSymbol { IsStatic: true, IsConst: false } read
+                || !SymbolEqualityComparer.Default.Equals(read.ContainingType, field.ContainingType)
+                || name.Ancestors().OfType<InvocationExpressionSyntax>().Any(i => i.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" }))
+            {
+                continue;
+            }
+
+            var later = read.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<VariableDeclaratorSyntax>()
+                .FirstOrDefault(d => d.Initializer is not null && d.SyntaxTree == declaration.SyntaxTree && d.SpanStart > declaration.SpanStart);
+            if (later is not null && reported.Add(read))
+            {
+                yield return Warning(ReadBeforeInitialized, name.GetLocation(),
+                    $"{read.Name} is read here before it is initialised: static fields are initialised in the order they are declared, and {read.Name} is declared below (line {later.GetLocation().GetMappedLineSpan().StartLinePosition.Line + 1}), so this reads {(read.Type.IsReferenceType ? "null" : "0")}; declare {read.Name} above {field.Name}");
+            }
+        }
     }
 
     private static Model.Diagnostic? CheckIndexer(SyntaxNode access, SemanticModel model, Symbols symbols)

@@ -143,6 +143,7 @@ internal sealed class CSharpDriverRulesTests
     [TestCase("        int n = 3; if (n < 0) return n;")]
     [TestCase("        IoMem? regs = ioremap(0xfebf1000, 4096); devmem = regs;")]
     [TestCase("        var d = devmem + 4; iowrite32(ioread32(devmem + 0), d);")]
+    [TestCase("        IoMem? devmem = ioremap(0xfebf1000, 4096); if (devmem == null) return -ENOMEM; D.devmem = devmem;")]
     [TestCase("        int[] xs = [1, 2]; xs[0] = xs[1];")]
     [TestCase("        printk(KERN_INFO + \"ok %x {not a placeholder}\\n\", 1); printk(KERN_INFO); pr_info($\"{1:x}\\n\");")]
     public void Correct_code_gets_no_warning(string snippet)
@@ -157,6 +158,7 @@ internal sealed class CSharpDriverRulesTests
     [TestCase("csharp/direct-io-deref", CSharpDriverRules.MappingIndexer, "devmem![RNG_REG / 4]")]
     [TestCase("csharp/printk-comma", CSharpDriverRules.LevelAsFormat, "printk(KERN_INFO, ")]
     [TestCase("csharp/format-placeholder", CSharpDriverRules.FormatPlaceholder, "0x{0:x}")]
+    [TestCase("csharp/static-init-order", CSharpDriverRules.ReadBeforeInitialized, "static readonly string LOADED_MSG")]
     public void The_warning_examples_compile_with_their_warning(string example, string code, string needle)
     {
         var build = Compiler.Compile(CSharpExamples.Sources(example));
@@ -173,6 +175,30 @@ internal sealed class CSharpDriverRulesTests
         var build = Compiler.Compile(CSharpExamples.Sources(example));
         Assert.That(build.Success, Is.True, Show(build));
         Assert.That(build.Diagnostics, Is.Empty, Show(build));
+    }
+
+    [Test]
+    public void A_static_initializer_reading_a_field_declared_below_gets_a_warning()
+    {
+        const string source = """
+            using static Autograder.KernelApi.Kernel;
+            static class D
+            {
+                static readonly string Msg = $"0x{Rand:x} {nameof(Seed)}" + Later();
+                static readonly System.Func<uint> Deferred = () => Seed;
+                static readonly uint Rand = _IOR<uint>('q', 1);
+                static readonly uint Seed = _IOW<uint>('q', 1);
+                const uint Constant = 1;
+                static readonly uint Fine = Rand + Constant;
+                static string Later() => "";
+                [module_init] static int I() { printk(Msg + "%u %u\n", Deferred(), Fine); return 0; }
+            }
+            """;
+        var build = Compiler.Compile([("Driver.cs", source)]);
+        Assert.That(build.Success, Is.True, Show(build));
+        var warnings = build.Diagnostics.Where(d => d.Code == CSharpDriverRules.ReadBeforeInitialized).ToList();
+        Assert.That(warnings.Select(d => (d.Severity, d.Line)), Is.EqualTo(new[] { ("warning", 4) }), Show(build));
+        Assert.That(warnings[0].Message, Does.Contain("Rand is read here before it is initialised").And.Contain("line 6").And.Contain("reads 0"));
     }
 
     // ---- System without a using ---------------------------------------------------------------------

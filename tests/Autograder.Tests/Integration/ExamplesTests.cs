@@ -59,6 +59,7 @@ public class ExamplesTests
         ["shadowed-devmem"] = "PPPEEEEEPEFP",
         ["printk-comma"] = "PPFPPPPPPPPP",
         ["format-placeholder"] = "PPFPPPPPPPPP",
+        ["static-init-order"] = "PPFPPPPPPPPP",
     };
 
     private string _out = "";
@@ -196,6 +197,7 @@ public class ExamplesTests
     [TestCase("direct-io-deref", "warning: `devmem![RNG_REG / 4]` dereferences the device mapping directly")]
     [TestCase("printk-comma", "warning: printk(KERN_INFO, \"...\") makes KERN_INFO the whole format")]
     [TestCase("format-placeholder", "warning: printk formats like C's printf")]
+    [TestCase("static-init-order", "warning: MY_RNG_IOCTL_RAND is read here before it is initialised")]
     public void CSharp_driver_rules_show_in_the_build_feedback_with_file_and_line(string example, string finding)
     {
         var build = _results["csharp-" + example].Checks.Single(c => c.Id == "build");
