@@ -64,10 +64,7 @@ internal static partial class CSharpDriverRules
 
         var symbols = new Symbols(kernel, moduleInit, moduleExit, ioMem);
         var found = new List<Model.Diagnostic>();
-        var inits = new List<EntryPoint>();
-        var exits = new List<EntryPoint>();
-        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        var initCandidates = new List<(SyntaxToken Name, IMethodSymbol Method)>();
+        var entryPoints = new EntryPoints(symbols);
         foreach (var tree in compilation.SyntaxTrees)
         {
             var model = compilation.GetSemanticModel(tree, ignoreAccessibility: false);
@@ -76,7 +73,7 @@ internal static partial class CSharpDriverRules
                 switch (node)
                 {
                     case BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or LambdaExpressionSyntax:
-                        CollectEntryPoint(node, model, symbols, seen, inits, exits, initCandidates);
+                        entryPoints.Collect(node, model);
                         break;
                     case BinaryExpressionSyntax binary:
                         Add(found, CheckUnsignedBelowZero(binary, model, symbols));
@@ -97,7 +94,7 @@ internal static partial class CSharpDriverRules
 
         if (compiles)
         {
-            found.AddRange(CheckEntryPoints(compilation, inits, exits, initCandidates));
+            found.AddRange(CheckEntryPoints(compilation, entryPoints));
         }
 
         return found;
@@ -113,51 +110,61 @@ internal static partial class CSharpDriverRules
 
     // ---- entry points (errors) ------------------------------------------------------------------
 
-    private static void CollectEntryPoint(SyntaxNode node, SemanticModel model, Symbols symbols, HashSet<IMethodSymbol> seen,
-        List<EntryPoint> inits, List<EntryPoint> exits, List<(SyntaxToken, IMethodSymbol)> initCandidates)
+    /// <summary>The methods marked [module_init] and [module_exit], in source order, and unmarked ones named like an init.</summary>
+    private sealed class EntryPoints(Symbols symbols)
     {
-        var method = node is LambdaExpressionSyntax
-            ? model.GetSymbolInfo(node).Symbol as IMethodSymbol
-            : model.GetDeclaredSymbol(node) as IMethodSymbol;
-        if (method is null)
-        {
-            return;
-        }
+        private readonly HashSet<IMethodSymbol> _seen = new(SymbolEqualityComparer.Default);
 
-        // The two halves of a partial method are one method.
-        var key = method.PartialDefinitionPart ?? method;
-        var attributes = method.GetAttributes();
-        var isInit = attributes.Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, symbols.ModuleInit));
-        var isExit = attributes.Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, symbols.ModuleExit));
-        if ((isInit || isExit) && !seen.Add(key))
-        {
-            return;
-        }
+        public List<EntryPoint> Inits { get; } = [];
 
-        var entry = new EntryPoint(method, node, node is LambdaExpressionSyntax);
-        if (isInit)
-        {
-            inits.Add(entry);
-        }
+        public List<EntryPoint> Exits { get; } = [];
 
-        if (isExit)
-        {
-            exits.Add(entry);
-        }
+        public List<(SyntaxToken Name, IMethodSymbol Method)> InitCandidates { get; } = [];
 
-        if (!isInit && !isExit && node is MethodDeclarationSyntax declared
-            && declared.Identifier.ValueText.Contains("init", StringComparison.OrdinalIgnoreCase))
+        public void Collect(SyntaxNode node, SemanticModel model)
         {
-            initCandidates.Add((declared.Identifier, method));
+            var method = node is LambdaExpressionSyntax
+                ? model.GetSymbolInfo(node).Symbol as IMethodSymbol
+                : model.GetDeclaredSymbol(node) as IMethodSymbol;
+            if (method is null)
+            {
+                return;
+            }
+
+            var attributes = method.GetAttributes();
+            var isInit = attributes.Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, symbols.ModuleInit));
+            var isExit = attributes.Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, symbols.ModuleExit));
+            // The two halves of a partial method are one method.
+            if ((isInit || isExit) && !_seen.Add(method.PartialDefinitionPart ?? method))
+            {
+                return;
+            }
+
+            var entry = new EntryPoint(method, node, node is LambdaExpressionSyntax);
+            if (isInit)
+            {
+                Inits.Add(entry);
+            }
+
+            if (isExit)
+            {
+                Exits.Add(entry);
+            }
+
+            if (!isInit && !isExit && node is MethodDeclarationSyntax declared
+                && declared.Identifier.ValueText.Contains("init", StringComparison.OrdinalIgnoreCase))
+            {
+                InitCandidates.Add((declared.Identifier, method));
+            }
         }
     }
 
-    private static IEnumerable<Model.Diagnostic> CheckEntryPoints(CSharpCompilation compilation, List<EntryPoint> inits, List<EntryPoint> exits,
-        List<(SyntaxToken Name, IMethodSymbol Method)> initCandidates)
+    private static IEnumerable<Model.Diagnostic> CheckEntryPoints(CSharpCompilation compilation, EntryPoints found)
     {
+        var (inits, exits) = (found.Inits, found.Exits);
         if (inits.Count == 0)
         {
-            yield return MissingInit(compilation, initCandidates);
+            yield return MissingInit(compilation, found.InitCandidates);
         }
 
         foreach (var (list, which) in new[] { (inits, "module_init"), (exits, "module_exit") })
