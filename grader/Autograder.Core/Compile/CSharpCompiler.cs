@@ -46,7 +46,8 @@ internal sealed class CSharpCompiler
     ];
 
     /// <summary>Global aliases for the kernel types the student did not alias already (a second alias of the
-    /// same name would not compile). It names nothing but aliases, so the allowlist has nothing to see in it.</summary>
+    /// same name would not compile), and `using System;`, which C# students expect implicit (their own is
+    /// merely redundant). It names nothing but namespaces and aliases: the allowlist judges each use.</summary>
     private static SyntaxTree KernelTypeAliases(IEnumerable<SyntaxTree> student)
     {
         var taken = student
@@ -54,7 +55,8 @@ internal sealed class CSharpCompiler
             .Select(u => u.Alias?.Name.Identifier.ValueText)
             .OfType<string>()
             .ToHashSet();
-        var text = string.Concat(KernelTypes.Where(k => !taken.Contains(k.Alias)).Select(k => $"global using {k.Alias} = {k.Type};\n"));
+        var text = string.Concat(KernelTypes.Where(k => !taken.Contains(k.Alias)).Select(k => $"global using {k.Alias} = {k.Type};\n"))
+            + "global using System;\n";
         return CSharpSyntaxTree.ParseText(SourceText.From(text, Encoding.UTF8), ParseOptions, "<kernel types>");
     }
 
@@ -63,7 +65,8 @@ internal sealed class CSharpCompiler
     {
     }
 
-    /// <param name="enforceAllowlist">Test-only: false skips the allowlist, to prove the OS sandbox holds on its own.</param>
+    /// <param name="enforceAllowlist">Test-only: false skips the allowlist and <see cref="CSharpDriverRules"/>, to prove the OS
+    /// sandbox and the worker hold on their own.</param>
     internal CSharpCompiler(bool enforceAllowlist) => _enforceAllowlist = enforceAllowlist;
 
     /// <summary>How many times the metadata references were built in this process (1 once warm).</summary>
@@ -100,8 +103,9 @@ internal sealed class CSharpCompiler
 
         using var pe = new MemoryStream();
         var result = compilation.Emit(pe, options: EmitOptions);
-        var diagnostics = Dedupe([.. ToModels(result.Diagnostics)]);
-        return result.Success
+        var rules = _enforceAllowlist ? CSharpDriverRules.Check(compilation, result.Success) : [];
+        var diagnostics = Dedupe([.. ToModels(result.Diagnostics), .. rules]);
+        return result.Success && !rules.Any(d => d.Severity == "error")
             ? new CSharpBuild(true, pe.ToArray(), diagnostics)
             : new CSharpBuild(false, null, diagnostics);
     }

@@ -85,7 +85,16 @@ internal sealed class DriverInstance : IDisposable
     /// <summary>A C host is one process per instance: Begin and End would be round trips that do nothing.</summary>
     private bool OneProcessPerInstance => _host?.Kind == HostKind.C;
 
-    public DriverCall Begin() => OneProcessPerInstance && !_dead ? Ok : Command(Msg.Begin, null);
+    public DriverCall Begin()
+    {
+        var begin = OneProcessPerInstance && !_dead ? Ok : Command(Msg.Begin, null);
+        // The worker found no loadable module_init (the submission's): it holds no instance, so every later
+        // command gets that answer here instead of a worker complaining that Begin never happened.
+        _loadFailure = begin.Status == CallStatus.Missing ? begin.Message : null;
+        return begin;
+    }
+
+    private string? _loadFailure;
 
     private static readonly DriverCall Ok = new(CallStatus.Returned, 0, null);
 
@@ -162,6 +171,11 @@ internal sealed class DriverInstance : IDisposable
         if (_dead)
         {
             return new DriverCall(CallStatus.Crashed, 0, $"the driver's host is gone ({_deathReason})");
+        }
+
+        if (_loadFailure is not null && type != Msg.End)
+        {
+            return new DriverCall(CallStatus.Missing, 0, _loadFailure);
         }
 
         var oopsBefore = Kernel.OopsCount;

@@ -51,6 +51,15 @@ public class ExamplesTests
         ["misc"] = "PFPPPPPPPPPP",
         // C# only
         ["pci-probe"] = "PPPPPPPPPPPP",
+        // C# only: entry points the worker cannot load fail the build; traps that compile get a warning
+        ["no-module-init"] = "FSSSSSSSSSSS",
+        ["init-returns-long"] = "FSSSSSSSSSSS",
+        ["exit-returns-int"] = "FSSSSSSSSSSS",
+        ["copy-lt-zero"] = "PPPPPPPFPPPP",
+        ["shadowed-devmem"] = "PPPEEEEEPEFP",
+        ["printk-comma"] = "PPFPPPPPPPPP",
+        ["format-placeholder"] = "PPFPPPPPPPPP",
+        ["static-init-order"] = "PPFPPPPPPPPP",
     };
 
     private string _out = "";
@@ -178,6 +187,22 @@ public class ExamplesTests
         Assert.That(rand.Trace[ioctl + 1].Api, Is.EqualTo("ioread32"));
         Assert.That(rand.Trace[ioctl + 2].Api, Is.EqualTo("copy_to_user"));
         Assert.That(call, Is.GreaterThanOrEqualTo(0));
+    }
+
+    [TestCase("no-module-init", "error: no function is marked [module_init]")]
+    [TestCase("init-returns-long", "error: the [module_init] function must be declared `static int my_rng_driver_init()`: it returns long")]
+    [TestCase("exit-returns-int", "error: the [module_exit] function must be declared `static void my_rng_driver_exit()`: it returns int")]
+    [TestCase("copy-lt-zero", "warning: `copy_to_user(arg, value) < 0` is never true")]
+    [TestCase("shadowed-devmem", "warning: this local variable `devmem` hides the static field MyRng.devmem")]
+    [TestCase("direct-io-deref", "warning: `devmem![RNG_REG / 4]` dereferences the device mapping directly")]
+    [TestCase("printk-comma", "warning: printk(KERN_INFO, \"...\") makes KERN_INFO the whole format")]
+    [TestCase("format-placeholder", "warning: printk formats like C's printf")]
+    [TestCase("static-init-order", "warning: MY_RNG_IOCTL_RAND is read here before it is initialised")]
+    public void CSharp_driver_rules_show_in_the_build_feedback_with_file_and_line(string example, string finding)
+    {
+        var build = _results["csharp-" + example].Checks.Single(c => c.Id == "build");
+        Assert.That(build.Feedback, Does.Match(@"MyRng\.cs:\d+:\d+: " + System.Text.RegularExpressions.Regex.Escape(finding)));
+        Assert.That(build.Fault, Is.EqualTo(build.Status == CheckStatuses.Passed ? null : Faults.Submission));
     }
 
     private string Feedback(string id, string check) => _results[id].Checks.Single(c => c.Id == check).Feedback;

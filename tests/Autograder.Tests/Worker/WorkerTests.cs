@@ -223,7 +223,7 @@ internal sealed class WorkerTests
         using (var grader = new FakeGrader())
         {
             grader.ReadReady();
-            grader.Load(BuildSource("static class D { static int X() => 0; }"));
+            grader.Load(BuildSource("static class D { static int X() => 0; }", allowlist: false));
             var (status, _, message) = grader.Send(Msg.Begin);
             Assert.That(status, Is.EqualTo(ResultStatus.Missing));
             Assert.That(message, Does.Contain("no [module_init]"));
@@ -233,7 +233,7 @@ internal sealed class WorkerTests
         using (var grader = new FakeGrader())
         {
             grader.ReadReady();
-            grader.Load(BuildSource("using static Autograder.KernelApi.Kernel;\nstatic class D { [module_init] static int A() => 0; [module_init] static int B() => 0; }"));
+            grader.Load(BuildSource("using static Autograder.KernelApi.Kernel;\nstatic class D { [module_init] static int A() => 0; [module_init] static int B() => 0; }", allowlist: false));
             var (status, _, message) = grader.Send(Msg.Begin);
             Assert.That(status, Is.EqualTo(ResultStatus.LoadError));
             Assert.That(message, Does.Contain("more than one [module_init]"));
@@ -242,7 +242,7 @@ internal sealed class WorkerTests
         using (var grader = new FakeGrader())
         {
             grader.ReadReady();
-            grader.Load(BuildSource("using static Autograder.KernelApi.Kernel;\nstatic class D { [module_init] static void A() { } }"));
+            grader.Load(BuildSource("using static Autograder.KernelApi.Kernel;\nstatic class D { [module_init] static void A() { } }", allowlist: false));
             var (status, _, message) = grader.Send(Msg.Begin);
             Assert.That(status, Is.EqualTo(ResultStatus.LoadError));
             Assert.That(message, Does.Contain("static int A()"));
