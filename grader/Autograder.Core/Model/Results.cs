@@ -54,6 +54,9 @@ public sealed record SubmissionResult
     public int? RandomSeed { get; init; }
     /// <summary>True when any check has a grader fault: the submission needs the operator's attention.</summary>
     public bool GraderFault { get; init; }
+    /// <summary>What the grader's kernel model lacks that this (C) driver needs, e.g. "struct pci_dev.resource",
+    /// "ktime_get_real_seconds()", "&lt;linux/kthread.h&gt;": its build is then a grader fault. Else null.</summary>
+    public string? ModelGap { get; init; }
     /// <summary>A total override applied by an instructor, if any.</summary>
     public Override? TotalOverride { get; init; }
 }
@@ -72,6 +75,7 @@ public sealed record SubmissionSummary
     public decimal MaxScore { get; init; }
     public required string Outcome { get; init; }
     public bool GraderFault { get; init; }
+    public string? ModelGap { get; init; }
     public long DurationMs { get; init; }
     public StudentInfo? Student { get; init; }
     public Override? TotalOverride { get; init; }
@@ -88,6 +92,7 @@ public sealed record SubmissionSummary
             MaxScore = result.MaxScore,
             Outcome = result.Outcome,
             GraderFault = result.GraderFault,
+            ModelGap = result.ModelGap,
             DurationMs = result.DurationMs,
             Student = result.Student,
             TotalOverride = result.TotalOverride,

@@ -739,6 +739,8 @@ struct resource {
 	resource_size_t end;
 	const char *name;
 	unsigned long flags;
+	unsigned long desc;
+	struct resource *parent, *sibling, *child;
 };
 #define IORESOURCE_MEM 0x00000200
 #define IORESOURCE_IO 0x00000100
@@ -970,6 +972,9 @@ struct pci_device_id {
 #define PCI_VDEVICE(vend, dev) \
 	.vendor = PCI_VENDOR_ID_##vend, .device = (dev), .subvendor = PCI_ANY_ID, .subdevice = PCI_ANY_ID, 0, 0
 #define PCI_VENDOR_ID_QEMU 0x1234
+#define PCI_STD_NUM_BARS 6
+#define PCI_ROM_RESOURCE 6
+#define DEVICE_COUNT_RESOURCE 17
 struct pci_bus { unsigned char number; };
 struct pci_dev {
 	struct pci_bus *bus;
@@ -983,6 +988,8 @@ struct pci_dev {
 	u8 irq_line;
 	struct device dev;
 	unsigned int irq;
+	/* As Linux fills it at enumeration: BAR i is resource[i] (start, end = start + len - 1, flags). */
+	struct resource resource[DEVICE_COUNT_RESOURCE];
 	unsigned long long __ag_handle;
 };
 #define to_pci_dev(n) container_of(n, struct pci_dev, dev)
@@ -1010,10 +1017,13 @@ int __must_check pci_request_regions(struct pci_dev *dev, const char *name);
 void pci_release_regions(struct pci_dev *dev);
 int __must_check pci_request_region(struct pci_dev *dev, int bar, const char *name);
 void pci_release_region(struct pci_dev *dev, int bar);
-resource_size_t pci_resource_start(struct pci_dev *dev, int bar);
-resource_size_t pci_resource_len(struct pci_dev *dev, int bar);
-resource_size_t pci_resource_end(struct pci_dev *dev, int bar);
-unsigned long pci_resource_flags(struct pci_dev *dev, int bar);
+/* Macros over resource[] as in Linux: a driver may read the members or the macros alike. */
+#define pci_resource_start(dev, bar) ((dev)->resource[(bar)].start)
+#define pci_resource_end(dev, bar) ((dev)->resource[(bar)].end)
+#define pci_resource_flags(dev, bar) ((dev)->resource[(bar)].flags)
+#define pci_resource_len(dev, bar) \
+	((pci_resource_end((dev), (bar)) == 0) ? 0 : \
+	 (pci_resource_end((dev), (bar)) - pci_resource_start((dev), (bar)) + 1))
 void __iomem *pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen);
 void __iomem *pci_ioremap_bar(struct pci_dev *pdev, int bar);
 void pci_iounmap(struct pci_dev *dev, void __iomem *addr);
