@@ -651,7 +651,7 @@ int single_release(struct inode *inode, struct file *file) { (void)inode; (void)
 void seq_printf(struct seq_file *m, const char *fmt, ...) { (void)m; (void)fmt; }
 void seq_puts(struct seq_file *m, const char *s) { (void)m; (void)s; }
 void seq_putc(struct seq_file *m, char c) { (void)m; (void)c; }
-void seq_write(struct seq_file *m, const void *data, size_t len) { (void)m; (void)data; (void)len; }
+int seq_write(struct seq_file *m, const void *data, size_t len) { (void)m; (void)data; (void)len; return 0; }
 
 /* The grader calls unlocked_ioctl; this is what a 32-bit caller would reach. */
 long compat_ptr_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
