@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Autograder.Compile;
 using Autograder.Model;
+using Autograder.Tests.Native;
 
 namespace Autograder.Tests.Compile;
 
@@ -56,4 +58,23 @@ public class KernelOracleTests
         Assert.That(CKbuild.Compiles([("a.c", Driver.Replace("ARGS", "\"x\"", StringComparison.Ordinal))], KernelOracle.Prelude).Success, Is.True);
         Assert.That(CKbuild.Compiles([("a.c", Driver.Replace("ARGS", "THIS_MODULE, \"x\"", StringComparison.Ordinal))], KernelOracle.Prelude).Success, Is.False);
     }
+
+    [Test]
+    [Category("Slow")]
+    public void The_APIs_real_hand_ins_use_compile_against_our_model_and_against_Linux()
+    {
+        NativeTestSupport.RequireGcc();
+        var text = File.ReadAllText(Path.Combine(Path.GetDirectoryName(ThisFile())!, "Data", "real-hand-in-apis.c"));
+        var ours = NativeTestSupport.Compiler.Compile("real-apis", [("my-rng.c", text)]);
+        Assert.That(ours.Success, Is.True, () => ours.GraderGap + string.Join("\n", ours.Diagnostics.Select(d => $"{d.Line}: {d.Message}")));
+        if (KernelOracle.Unavailable is { } why)
+        {
+            Assert.Ignore(why);
+        }
+
+        var (linux, log, _) = CKbuild.Compiles([("my-rng.c", text)], KernelOracle.Prelude);
+        Assert.That(linux, Is.True, log);
+    }
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
 }
