@@ -38,6 +38,7 @@ public class ExamplesTests
         ["wrong-base"] = "PFPFFFFPPPPP",
         ["wrong-size-macro"] = "PPFFFFFFFFPP",
         ["dynamic-major"] = "PFPPPPPPPPPP",
+        ["ioremap-placeholder"] = "PFFSSSSSSSSP",
         // C only
         ["direct-user-deref"] = "PPPEEPEEPEPP",
         ["libc-call"] = "FSSSSSSSSSSS",
@@ -50,7 +51,6 @@ public class ExamplesTests
         ["cdev-missing-region-unregister"] = "PPPPPPPPPPFP",
         ["misc"] = "PFPPPPPPPPPP",
         ["pci-resource-member"] = "PPPPPPPPPPPP",
-        ["ioremap-placeholder"] = "PFFSSSSSSSSP",
         ["class-create-old"] = "FSSSSSSSSSSS",
         // C# only
         ["pci-probe"] = "PPPPPPPPPPPP",
@@ -171,6 +171,7 @@ public class ExamplesTests
             Assert.That(Feedback("c-libc-call", "build"), Does.Contain("printf is not a kernel function"));
             Assert.That(Feedback("c-class-create-old", "build"), Does.Contain("class_create takes one argument since Linux 6.4: class_create(\"name\")"));
             Assert.That(Feedback("c-ioremap-placeholder", "load"), Does.Contain("ioremap(0xff, 4096) returned NULL").And.Contain("RAM").And.Contain("0xfebf1000"));
+            Assert.That(Feedback("csharp-ioremap-placeholder", "load"), Does.Contain("ioremap(0xff, 4096) returned NULL"));
         });
     }
 
