@@ -15,6 +15,9 @@ public sealed record KernelOptions
     public bool FailIoremap { get; init; }
     /// <summary>Fault injection: these majors are already registered by someone else (-EBUSY).</summary>
     public IReadOnlyList<uint> TakenMajors { get; init; } = [];
+    /// <summary>End of the guest's System RAM below 4 GiB (QEMU puts up to 2 GiB of a guest there): ioremap of
+    /// [0, 0x9fc00) or [1 MiB, RamTop) is refused as on x86, which never remaps RAM.</summary>
+    public ulong RamTop { get; init; } = 0x8000_0000;
 }
 
 /// <summary>A live ioremap mapping: <see cref="Va"/> is what ioremap returned, mapping [Phys, Phys+Size).</summary>
@@ -482,6 +485,16 @@ public sealed class SimKernel
             return 0;
         }
 
+        // x86's __ioremap_caller: "ioremap on RAM" warns and returns NULL (a placeholder address such as 0xff is RAM).
+        var last = phys + size - 1;
+        if (IsSystemRam(phys, last))
+        {
+            why = string.Create(CultureInfo.InvariantCulture,
+                $"0x{phys:x} is ordinary RAM, not a device: x86 refuses to ioremap RAM and returns NULL (the my-rng device's registers are at 0x{Options.DeviceBase:x})");
+            KernelLine(DefaultLevel, string.Create(CultureInfo.InvariantCulture, $"WARNING: ioremap on RAM at 0x{phys:x16} - 0x{last:x16}"));
+            return 0;
+        }
+
         var pages = (pageOffset + size + PageSize - 1) / PageSize;
         var end = _nextVa + ((pages + GuardPages) * PageSize);
         if (end > Layout.IoWindowBase + Layout.IoWindowSize)
@@ -579,6 +592,10 @@ public sealed class SimKernel
         {
             Kind = "user", Dir = dir, Address = address, Size = size, NotCopied = notCopied, Api = ApiName(api),
         });
+
+    // The guest's e820 System RAM below 4 GiB: the first 639 KiB and from 1 MiB to RamTop.
+    private bool IsSystemRam(ulong first, ulong last) =>
+        first < 0x9fc00 || (last >= 0x10_0000 && first < Options.RamTop);
 
     private bool IsFree(uint major) => !_chrdevs.ContainsKey(major) && !Options.TakenMajors.Contains(major);
 

@@ -95,16 +95,22 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
         }
 
         var build = compiler.Compile(submission.Id, compiled);
-        var diagnostics = notes.Concat(build.Diagnostics.Select(StudentFacing)).ToList();
+        var diagnostics = notes.Concat(KernelApiChanges.Annotate(build.Diagnostics).Select(StudentFacing)).ToList();
         if (build.GraderGap is not null)
         {
             CCompiler.Delete(build);
-            return new BuildResult { Sources = SourceLoader.ForReport(sources), Diagnostics = diagnostics, GraderGap = build.GraderGap };
+            return new BuildResult { Sources = SourceLoader.ForReport(sources), Diagnostics = diagnostics, GraderGap = build.GraderGap, ModelGap = KernelOracle.GapName(build.GraderGap) };
         }
 
         if (!build.Success || build.Driver is null)
         {
             CCompiler.Delete(build);
+            // Does Linux compile what our model rejected? Then the model lacks something: our fault, not the student's.
+            if (build.Rejected && KernelOracle.Judge(compiled, build.Diagnostics) is { } oracle)
+            {
+                return new BuildResult { Sources = SourceLoader.ForReport(sources), Diagnostics = diagnostics, GraderGap = oracle.Gap, ModelGap = oracle.Name };
+            }
+
             return BuildResult.DoesNotCompile(sources, diagnostics);
         }
 

@@ -58,6 +58,11 @@ internal sealed class GradingEnvironment : IDisposable
             }
 
             launch = toolchain.LaunchPath;
+            if (KernelOracle.Unavailable is { } noOracle)
+            {
+                warnings.Add(noOracle + ".");
+            }
+
             // As root the worker runs as nobody behind a private /tmp: its files must be world-readable and
             // outside /tmp, whatever AUTOGRADER_CACHE says.
             workerDir = PublishWorker(Environment.IsPrivilegedProcess ? "/var/cache/autograder" : toolchain.Root);

@@ -15,6 +15,8 @@ internal sealed record BuildResult : IDisposable
     public string? Failure { get; init; }
     /// <summary>Set when we could not build it for a reason of ours (missing tool, a gap in our kernel model).</summary>
     public string? GraderGap { get; init; }
+    /// <summary>What our kernel model lacks that the driver needs (set with <see cref="GraderGap"/> when that is the reason).</summary>
+    public string? ModelGap { get; init; }
     /// <summary>Creates the host that runs the built driver; null when the build did not succeed.</summary>
     public Func<HostLauncher, IDriverHost>? CreateHost { get; init; }
     /// <summary>Removes build products (temp folders).</summary>
@@ -84,7 +86,7 @@ internal sealed class SubmissionGrader(
                 results.Add(CheckRunner.Skipped(entry, build.GraderGap is not null ? "the grader could not build the driver" : "the driver does not compile"));
             }
 
-            return Finish(submission, language, outcome, build.GraderGap ?? build.Failure, build.Sources, build.Diagnostics, results, "", clock);
+            return Finish(submission, language, outcome, build.GraderGap ?? build.Failure, build.Sources, build.Diagnostics, results, "", clock) with { ModelGap = build.ModelGap };
         }
 
         var view = new SubmissionView(submission.Id, language, build.Sources, build.Diagnostics);

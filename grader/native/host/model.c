@@ -651,7 +651,7 @@ int single_release(struct inode *inode, struct file *file) { (void)inode; (void)
 void seq_printf(struct seq_file *m, const char *fmt, ...) { (void)m; (void)fmt; }
 void seq_puts(struct seq_file *m, const char *s) { (void)m; (void)s; }
 void seq_putc(struct seq_file *m, char c) { (void)m; (void)c; }
-void seq_write(struct seq_file *m, const void *data, size_t len) { (void)m; (void)data; (void)len; }
+int seq_write(struct seq_file *m, const void *data, size_t len) { (void)m; (void)data; (void)len; return 0; }
 
 /* The grader calls unlocked_ioctl; this is what a 32-bit caller would reach. */
 long compat_ptr_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -890,6 +890,17 @@ static void note(const char *text)
 	ag_call(NULL);
 }
 
+static void resource(struct pci_dev *dev, int bar, unsigned long long *start, unsigned long long *len)
+{
+	struct ag_reply r;
+	ag_begin(AG_MSG_PCI_RESOURCE);
+	ag_u64(dev ? dev->__ag_handle : 0);
+	ag_u32((unsigned int)bar);
+	ag_call(&r);
+	*start = r.a;
+	*len = r.b;
+}
+
 /* Reply b, when set, names the device found as vendor << 16 | device. */
 static struct pci_dev *new_pdev(unsigned long long handle, unsigned long long ids, unsigned int vendor, unsigned int device)
 {
@@ -909,6 +920,17 @@ static struct pci_dev *new_pdev(unsigned long long handle, unsigned long long id
 	p->subsystem_device = 0x1100;
 	p->revision = 0x10;
 	p->class = 0xff0000;
+	/* The BARs as Linux's enumeration fills resource[] (the grader's bus knows them). */
+	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		unsigned long long s, l;
+		resource(p, bar, &s, &l);
+		if (!l)
+			continue;
+		p->resource[bar].start = s;
+		p->resource[bar].end = s + l - 1;
+		p->resource[bar].flags = IORESOURCE_MEM;
+		p->resource[bar].name = "0000:00:04.0";
+	}
 	return p;
 }
 
@@ -947,41 +969,6 @@ void pci_release_regions(struct pci_dev *dev) { (void)dev; }
 int pci_request_region(struct pci_dev *dev, int bar, const char *name) { (void)dev; (void)bar; (void)name; return 0; }
 void pci_release_region(struct pci_dev *dev, int bar) { (void)dev; (void)bar; }
 
-static void resource(struct pci_dev *dev, int bar, unsigned long long *start, unsigned long long *len)
-{
-	struct ag_reply r;
-	ag_begin(AG_MSG_PCI_RESOURCE);
-	ag_u64(dev ? dev->__ag_handle : 0);
-	ag_u32((unsigned int)bar);
-	ag_call(&r);
-	*start = r.a;
-	*len = r.b;
-}
-
-resource_size_t pci_resource_start(struct pci_dev *dev, int bar)
-{
-	unsigned long long s, l;
-	resource(dev, bar, &s, &l);
-	return s;
-}
-resource_size_t pci_resource_len(struct pci_dev *dev, int bar)
-{
-	unsigned long long s, l;
-	resource(dev, bar, &s, &l);
-	return l;
-}
-resource_size_t pci_resource_end(struct pci_dev *dev, int bar)
-{
-	unsigned long long s, l;
-	resource(dev, bar, &s, &l);
-	return l ? s + l - 1 : 0;
-}
-unsigned long pci_resource_flags(struct pci_dev *dev, int bar)
-{
-	unsigned long long s, l;
-	resource(dev, bar, &s, &l);
-	return l ? IORESOURCE_MEM : 0;
-}
 
 void __iomem *pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
 {

@@ -38,6 +38,7 @@ public class ExamplesTests
         ["wrong-base"] = "PFPFFFFPPPPP",
         ["wrong-size-macro"] = "PPFFFFFFFFPP",
         ["dynamic-major"] = "PFPPPPPPPPPP",
+        ["ioremap-placeholder"] = "PFFSSSSSSSSP",
         // C only
         ["direct-user-deref"] = "PPPEEPEEPEPP",
         ["libc-call"] = "FSSSSSSSSSSS",
@@ -49,6 +50,8 @@ public class ExamplesTests
         ["cdev-class"] = "PPPPPPPPPPPP",
         ["cdev-missing-region-unregister"] = "PPPPPPPPPPFP",
         ["misc"] = "PFPPPPPPPPPP",
+        ["pci-resource-member"] = "PPPPPPPPPPPP",
+        ["class-create-old"] = "FSSSSSSSSSSS",
         // C# only
         ["pci-probe"] = "PPPPPPPPPPPP",
         // C# only: entry points the worker cannot load fail the build; traps that compile get a warning
@@ -76,7 +79,7 @@ public class ExamplesTests
         }
 
         _out = Path.Combine(root.FullName, "out");
-        _run = CliHarness.Run("grade", root.FullName, "--out", _out, "--format", "json,csv,junit", "--seed", "7");
+        _run = CliHarness.Run("grade", root.FullName, "--out", _out, "--format", "json,csv,junit,html", "--seed", "7");
         var run = JsonSerializer.Deserialize<GradingRun>(File.ReadAllText(Path.Combine(_out, "results.json")), ResultsJson.Options)!;
         _results = run.Submissions.ToDictionary(s => s.Id);
     }
@@ -97,6 +100,8 @@ public class ExamplesTests
     {
         Assert.That(_run.ExitCode, Is.EqualTo(0), _run.Error);
         Assert.That(_results.Values.Where(r => r.GraderFault).Select(r => r.Id), Is.Empty, "no grader faults");
+        Assert.That(_results.Values.Where(r => r.ModelGap is not null).Select(r => r.Id), Is.Empty, "our kernel model has what every example needs");
+        Assert.That(File.ReadAllText(Path.Combine(_out, "index.html")), Does.Not.Contain("id=\"model-gaps\""), "no kernel model gaps section");
         Assert.That(File.Exists(Path.Combine(_out, "junit.xml")) && File.Exists(Path.Combine(_out, "grades.csv")), Is.True);
     }
 
@@ -173,6 +178,9 @@ public class ExamplesTests
             Assert.That(Feedback("c-missing-unregister", "unload"), Does.Contain("major 250"));
             Assert.That(Feedback("csharp-compile-error", "build"), Does.Match(@"MyRng\.cs:\d+:\d+: error"));
             Assert.That(Feedback("c-libc-call", "build"), Does.Contain("printf is not a kernel function"));
+            Assert.That(Feedback("c-class-create-old", "build"), Does.Contain("class_create takes one argument since Linux 6.4: class_create(\"name\")"));
+            Assert.That(Feedback("c-ioremap-placeholder", "load"), Does.Contain("ioremap(0xff, 4096) returned NULL").And.Contain("RAM").And.Contain("0xfebf1000"));
+            Assert.That(Feedback("csharp-ioremap-placeholder", "load"), Does.Contain("ioremap(0xff, 4096) returned NULL"));
         });
     }
 

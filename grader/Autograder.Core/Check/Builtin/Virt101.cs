@@ -72,6 +72,12 @@ internal static class Virt101
         var device = Base(ctx);
         if (d.Kernel.MappingHistory.Count == 0)
         {
+            // A refused ioremap (RAM such as a placeholder 0xff) says why it returned NULL.
+            if (d.Kernel.Trace.FirstOrDefault(e => e.Kind == "ioremap" && e.Va == 0 && e.Text is not null) is { } refused)
+            {
+                return $"ioremap(0x{refused.Address:x}, {refused.Size}) returned NULL: {refused.Text}.";
+            }
+
             return "The driver never mapped the device: ioremap(0xfebf1000, 4096) in init and keep the pointer.";
         }
 
