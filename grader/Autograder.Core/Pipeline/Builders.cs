@@ -109,7 +109,7 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
         };
     }
 
-    private static bool IsUserProgram(string text) =>
+    internal static bool IsUserProgram(string text) =>
         UserMain().IsMatch(text) && UserHeaders().IsMatch(text);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\bint\s+main\s*\(")]

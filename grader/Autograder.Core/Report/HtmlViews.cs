@@ -19,7 +19,8 @@ internal sealed record OverviewView(
     int PassRatesHeight,
     string MeanScore,
     string MedianScore,
-    int GraderFaults);
+    int GraderFaults,
+    string SimilarityHref);
 
 [TemplateModel]
 internal sealed record RunView(
@@ -149,7 +150,9 @@ internal static class HtmlViews
             (columns.Count * 18) + 10,
             percents.Count == 0 ? "-" : ReportText.Points(Math.Round(context.Submissions.Average(s => s.Score), 2)),
             Median(context.Submissions.Select(s => s.Score).ToList()),
-            context.Submissions.Count(s => s.GraderFault));
+            context.Submissions.Count(s => s.GraderFault),
+            // Written by grade --similarity before the reports; linked only when it is there.
+            File.Exists(Path.Combine(context.OutDir, SimilarityReport.PageName)) ? SimilarityReport.PageName : "");
     }
 
     public static SubmissionView Submission(ReportContext context, SubmissionResult s, string css, bool studentView)
