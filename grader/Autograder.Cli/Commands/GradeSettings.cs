@@ -57,7 +57,7 @@ internal sealed class GradeSettings : OutputSettings
     public string? Known { get; init; }
 
     [CommandOption("--threshold <PERCENT>")]
-    [Description("With --similarity: list pairs where either side's share reaches this percent (default 50).")]
+    [Description("With --similarity: list pairs where either side's share reaches this percent (default 40).")]
     public decimal? Threshold { get; init; }
 
     public Shard? ParsedShard => Shard is not null && Submissions.Shard.TryParse(Shard, out var shard, out _) ? shard : null;

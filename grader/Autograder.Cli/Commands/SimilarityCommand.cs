@@ -29,7 +29,7 @@ internal sealed class SimilaritySettings : CommandSettings
     public string? Known { get; init; }
 
     [CommandOption("--threshold <PERCENT>")]
-    [Description("List pairs where either side's share reaches this percent (default 50).")]
+    [Description("List pairs where either side's share reaches this percent (default 40).")]
     public decimal? Threshold { get; init; }
 
     public override ValidationResult Validate() =>

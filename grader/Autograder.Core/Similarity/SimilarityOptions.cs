@@ -12,7 +12,7 @@ internal sealed record SimilarityOptions
     public int Window { get; init; } = 8;
 
     /// <summary>A pair is listed when the larger of its two shares reaches this (0..1).</summary>
-    public double Threshold { get; init; } = 0.5;
+    public double Threshold { get; init; } = 0.4;
 
     /// <summary>At most this many pairs (and as many known-solution pairs) are listed, highest first.</summary>
     public int MaxPairs { get; init; } = 500;
