@@ -44,7 +44,7 @@ internal static class SimilarityReport
             Percent(options.Threshold),
             options.K,
             options.Window,
-            options.Bases is null ? "the handout's skeleton (built in)" : string.Join(", ", options.Bases.Select(b => b.Id)),
+            options.Bases is null ? "the handout's skeleton, built in" : string.Join(", ", options.Bases.Select(b => b.Id)),
             result.CommonFingerprints,
             rows,
             result.PairsAboveThreshold,
