@@ -34,7 +34,8 @@ public sealed class SimilarityReportTests
     [TestCase("similarity/known-1.html")]
     public void Output_matches_its_golden_file(string relative)
     {
-        var actual = File.ReadAllText(Path.Combine(_dir, relative));
+        // The shared stylesheet is the overview's business (Report/Golden); here it is a placeholder.
+        var actual = File.ReadAllText(Path.Combine(_dir, relative)).Replace(Templates.Render("style", new { }), "/* style.liquid */", StringComparison.Ordinal);
         var golden = Path.Combine(TestPaths.RepoRoot, "tests", "Autograder.Tests", "Similarity", "Golden", relative.Replace('/', '_'));
         if (Environment.GetEnvironmentVariable("AUTOGRADER_ACCEPT_GOLDEN") == "1")
         {
