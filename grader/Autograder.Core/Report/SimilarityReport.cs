@@ -30,10 +30,9 @@ internal static class SimilarityReport
             Directory.Delete(pairDir, recursive: true);
         }
 
-        foreach (var (pair, row) in result.Pairs.Zip(rows).Concat(result.KnownPairs.Zip(knownRows)))
-        {
-            ReportText.WriteFile(Path.Combine(outDir, row.Href), Templates.Render("similarity-pair", PairPage(pair, row, css, result.Options.K)));
-        }
+        // Pages are independent (templates render concurrently, each with its own context).
+        Parallel.ForEach(result.Pairs.Zip(rows).Concat(result.KnownPairs.Zip(knownRows)), item =>
+            ReportText.WriteFile(Path.Combine(outDir, item.Second.Href), Templates.Render("similarity-pair", PairPage(item.First, item.Second, css, result.Options.K))));
 
         var options = result.Options;
         var page = new SimilarityPageView(

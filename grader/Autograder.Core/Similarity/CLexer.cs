@@ -35,6 +35,9 @@ internal static class CLexer
     private static readonly ulong StringCode = TokenCodes.Of(Lang, TokenCodes.String);
     private static readonly ulong CharCode = TokenCodes.Of(Lang, TokenCodes.Char);
     private static readonly ulong DefineCode = TokenCodes.Of(Lang, "#define");
+    private static readonly Dictionary<string, ulong> KeywordCodes = Keywords.ToDictionary(k => k, k => TokenCodes.Of(Lang, k), StringComparer.Ordinal);
+    private static readonly ulong[] PunctuatorCodes = [.. Punctuators.Select(p => TokenCodes.Of(Lang, p))];
+    private static readonly ulong[] CharCodes = [.. Enumerable.Range(0, 128).Select(c => TokenCodes.Of(Lang, ((char)c).ToString()))];
 
     /// <summary>Appends the tokens of <paramref name="text"/> (file number <paramref name="file"/>) to <paramref name="tokens"/>.</summary>
     public static void Tokenize(string text, int file, List<Token> tokens)
@@ -134,14 +137,15 @@ internal static class CLexer
                     i++;
                 }
 
-                var word = text[start..i];
+                var word = text.AsSpan(start, i - start);
                 // L"..", u8"..", u'..': an encoding prefix belongs to the literal that follows it.
                 if (i < text.Length && text[i] is '"' or '\'' && word is "L" or "u" or "U" or "u8")
                 {
                     continue;
                 }
 
-                tokens.Add(new Token(Keywords.Contains(word) ? TokenCodes.Of(Lang, word) : IdentifierCode, file, line));
+                var lookup = KeywordCodes.GetAlternateLookup<ReadOnlySpan<char>>();
+                tokens.Add(new Token(lookup.TryGetValue(word, out var keyword) ? keyword : IdentifierCode, file, line));
                 lastWasString = false;
                 continue;
             }
@@ -179,11 +183,21 @@ internal static class CLexer
                 continue;
             }
 
-            var punctuator = Punctuators.FirstOrDefault(p => string.CompareOrdinal(text, i, p, 0, p.Length) == 0);
-            var length = punctuator?.Length ?? 1;
+            var length = 1;
             if (char.IsAscii(c) && !char.IsControl(c))
             {
-                tokens.Add(new Token(TokenCodes.Of(Lang, punctuator ?? c.ToString()), file, line));
+                var code = CharCodes[c];
+                for (var p = 0; p < Punctuators.Length; p++)
+                {
+                    if (Punctuators[p][0] == c && string.CompareOrdinal(text, i, Punctuators[p], 0, Punctuators[p].Length) == 0)
+                    {
+                        code = PunctuatorCodes[p];
+                        length = Punctuators[p].Length;
+                        break;
+                    }
+                }
+
+                tokens.Add(new Token(code, file, line));
             }
 
             // Anything else (non-ASCII outside literals, stray control characters) is not C: skipped.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -15,6 +16,8 @@ internal static class CSharpTokens
     private static readonly ulong NumberCode = TokenCodes.Of(Lang, TokenCodes.Number);
     private static readonly ulong StringCode = TokenCodes.Of(Lang, TokenCodes.String);
     private static readonly ulong CharCode = TokenCodes.Of(Lang, TokenCodes.Char);
+
+    private static readonly ConcurrentDictionary<SyntaxKind, ulong> KindCodes = new();
 
     private static readonly CSharpParseOptions Options = new(LanguageVersion.Latest, DocumentationMode.None);
 
@@ -45,7 +48,7 @@ internal static class CSharpTokens
                 SyntaxKind.NumericLiteralToken => NumberCode,
                 SyntaxKind.CharacterLiteralToken => CharCode,
                 _ when isString => StringCode,
-                _ => TokenCodes.Of(Lang, kind.ToString()),
+                _ => KindCodes.GetOrAdd(kind, k => TokenCodes.Of(Lang, k.ToString())),
             };
             tokens.Add(new Token(code, file, lines.GetLineFromPosition(token.SpanStart).LineNumber + 1));
             lastWasString = isString;
