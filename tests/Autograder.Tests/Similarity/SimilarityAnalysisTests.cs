@@ -137,4 +137,58 @@ public sealed class SimilarityAnalysisTests
             Assert.That(result.Notes, Is.EqualTo(new[] { "broken: not compared (my-rng.c is a binary file, not source code)" }));
         });
     }
+
+    [Test]
+    public void Two_csharp_hand_ins_that_only_kept_the_ported_skeleton_score_about_zero()
+    {
+        var skeleton = BaseFiles.BuiltIn.Single(b => b.Language == Language.CSharp).Files[0].Text;
+        var a = SimilarityDocument.FromText("a", Language.CSharp, "A.cs", skeleton.Replace("devmem", "mem", StringComparison.Ordinal));
+        var b = SimilarityDocument.FromText("b", Language.CSharp, "B.cs", skeleton.Replace("    ", "\t", StringComparison.Ordinal));
+
+        Assert.That(SimilarityData.All([a, b]).Pairs.Select(p => p.Score), Has.All.LessThan(0.1));
+    }
+
+    [Test]
+    public void A_patch_is_compared_by_the_driver_it_creates_and_a_user_program_beside_it_is_left_out()
+    {
+        var dir = Directory.CreateTempSubdirectory("similarity-patch-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(TestPaths.Examples, "c", "patch", "linux.patch"), Path.Combine(dir, "linux.patch"));
+            File.WriteAllText(Path.Combine(dir, "test.c"), "#include <stdio.h>\nint main(void) { return 0; }\n");
+
+            var document = SimilarityDocument.Read(SubmissionFinder.FindOne(dir), new SimilarityOptions().MaxSourceChars);
+
+            Assert.That(document.Files.Select(f => f.Path), Is.EqualTo(new[] { "drivers/misc/my-rng.c" }));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Only_the_first_max_source_chars_of_a_submission_are_compared_and_that_is_noted()
+    {
+        var misc = SimilarityData.Load("independent/misc.c");
+        var huge = new Submission { Id = "huge", Language = Language.C, RelativePath = "huge.c", Files = [WriteTemp(misc.Files[0].Text + new string(' ', 100_000))] };
+
+        var document = SimilarityDocument.Read(huge, 4096);
+        var result = SimilarityAnalysis.Run([document], [], new SimilarityOptions { MaxSourceChars = 4096 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(document.Truncated, Is.True);
+            Assert.That(document.Files[0].Text, Has.Length.EqualTo(4096));
+            Assert.That(result.Notes, Is.EqualTo(new[] { "huge: only the first 4 KiB of source compared" }));
+        });
+        File.Delete(huge.Files[0]);
+    }
+
+    private static string WriteTemp(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "similarity-" + Guid.NewGuid().ToString("N") + ".c");
+        File.WriteAllText(path, text);
+        return path;
+    }
 }
