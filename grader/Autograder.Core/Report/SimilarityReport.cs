@@ -54,13 +54,7 @@ internal static class SimilarityReport
 
         var csvRows = rows.Select(r => new SimilarityRow(r.Rank, "submission", r.A, r.B, r.ShareA, r.ShareB, r.Shared))
             .Concat(knownRows.Select(r => new SimilarityRow(r.Rank, "known", r.A, r.B, r.ShareA, r.ShareB, r.Shared)));
-        using var text = new StringWriter();
-        using (var csv = CsvWriter.Create(text, CsvFormats.Writing, leaveOpen: true))
-        {
-            csv.WriteRecords(csvRows, new SimilarityRowMap());
-        }
-
-        ReportText.WriteFile(Path.Combine(outDir, CsvName), text.ToString());
+        CsvGradesExporter.WriteCsv(Path.Combine(outDir, CsvName), new SimilarityRowMap(), csvRows);
     }
 
     /// <summary>A share as the page and the CSV show it: whole percent, rounded down (49.9% is not 50%).</summary>
