@@ -7,6 +7,7 @@ namespace Autograder.Benchmarks;
 /// <summary>
 /// <c>--submissions N --out DIR [--jobs J] [--examples DIR]</c>: the class benchmark (issue 8).
 /// <c>--micro [BenchmarkDotNet args]</c>: the micro-benchmarks of the hot paths.
+/// <c>--similarity --submissions N --out DIR</c>: the similarity of a class (see <see cref="SimilarityBenchmark"/>).
 /// </summary>
 internal static class Program
 {
@@ -16,6 +17,11 @@ internal static class Program
         {
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
             return 0;
+        }
+
+        if (args.Length > 0 && args[0] == "--similarity")
+        {
+            return SimilarityBenchmark.Run(args[1..]);
         }
 
         var submissions = 200;

@@ -40,6 +40,9 @@ internal static class CliApp
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Re-render the exports of a results.json (with instructor overrides) without grading again.")
                 .WithExample("report", "reports/results.json", "--overrides", "overrides.csv", "--out", "final");
+            config.AddCommand<SimilarityCommand>("similarity")
+                .WithDescription("Show which submissions share code beyond the handout's skeleton (similarity, not proof); grades nothing.")
+                .WithExample("similarity", "submissions", "--known", "earlier-years", "--out", "reports");
             config.AddCommand<GradescopeCommand>("gradescope")
                 .WithDescription("Run as a Gradescope autograder: grade /autograder/submission, write /autograder/results/results.json.");
         });

@@ -39,6 +39,12 @@ internal sealed class GradeCommand(CliConsoles consoles) : AutograderCommand<Gra
         using var run = await ProgressDisplay.RunAsync(Consoles, submissions.Count,
             observer => Grader.RunSpooledAsync(submissions, options, observer, settings.OutDirectory, cancellationToken));
 
+        if (settings.Similarity)
+        {
+            // Before the reports, so the overview links to it; over the whole class, whatever the shard.
+            SimilarityRun.Write(intake.Submissions, settings.Base, settings.Known, settings.Threshold, settings.OutDirectory, linkOverview: true, Consoles.Out);
+        }
+
         WriteReports(run, settings, run.Run.Warnings);
 
         return Verdict(run, settings.FailUnder, interrupted: cancellationToken.IsCancellationRequested || !run.Run.Complete, Consoles.Out);

@@ -44,6 +44,22 @@ internal sealed class GradeSettings : OutputSettings
     [Description("Grade every submission afresh instead of reusing the results of unchanged ones.")]
     public bool NoCache { get; init; }
 
+    [CommandOption("--similarity")]
+    [Description("Also write similarity.html and similarity.csv: which submissions share code beyond the handout's skeleton (similarity, not proof; no grade changes).")]
+    public bool Similarity { get; init; }
+
+    [CommandOption("--base <FILE>")]
+    [Description("With --similarity: starter code whose fragments never count (.c, .cs or .patch; repeatable). Default: the handout's skeleton.")]
+    public string[]? Base { get; init; }
+
+    [CommandOption("--known <DIR>")]
+    [Description("With --similarity: a folder of known solutions compared with every submission, listed apart.")]
+    public string? Known { get; init; }
+
+    [CommandOption("--threshold <PERCENT>")]
+    [Description("With --similarity: list pairs where either side's share reaches this percent (default 40).")]
+    public decimal? Threshold { get; init; }
+
     public Shard? ParsedShard => Shard is not null && TryShard(out var shard, out _) ? shard : null;
 
     private bool TryShard(out Shard shard, out string error) => Shard == "auto"
@@ -66,6 +82,8 @@ internal sealed class GradeSettings : OutputSettings
             : Shard is not null && !TryShard(out _, out var shardError) ? ValidationResult.Error(shardError)
             : Visibility is not ("instructor" or "student") ? ValidationResult.Error($"--visibility must be instructor or student, got '{Visibility}'")
             : Only is not null && OnlyChecks!.Count == 0 ? ValidationResult.Error("--only needs at least one check id")
+            : !Similarity && (Base is not null || Known is not null || Threshold is not null) ? ValidationResult.Error("--base, --known and --threshold need --similarity")
+            : Similarity && SimilarityRun.Validate(Base, Known, Threshold) is { } similarityError ? ValidationResult.Error(similarityError)
             : ValidationResult.Success();
     }
 }

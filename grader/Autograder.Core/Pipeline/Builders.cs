@@ -140,7 +140,7 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
     [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^[ \t]*(?:module_init|module_pci_driver|module_platform_driver|module_misc_device)[ \t]*\(")]
     private static partial System.Text.RegularExpressions.Regex DefinesModuleInit();
 
-    private static bool IsUserProgram(string text) =>
+    internal static bool IsUserProgram(string text) =>
         UserMain().IsMatch(text) && UserHeaders().IsMatch(text);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\bint\s+main\s*\(")]

@@ -21,7 +21,8 @@ internal sealed record OverviewView(
     string MedianScore,
     int GraderFaults,
     bool HasNames,
-    IReadOnlyList<ModelGapView> ModelGaps);
+    IReadOnlyList<ModelGapView> ModelGaps,
+    string SimilarityHref);
 
 /// <summary>A name the grader's kernel model lacks, with the submissions whose build needed it.</summary>
 [TemplateModel]
@@ -182,7 +183,9 @@ internal static class HtmlViews
             [.. context.Submissions.Where(s => s.ModelGap is not null)
                 .GroupBy(s => s.ModelGap!, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new ModelGapView(g.Key, [.. g.Select(s => new GapSubmissionView(s.Id, SubmissionHref(s.Id)))]))]);
+                .Select(g => new ModelGapView(g.Key, [.. g.Select(s => new GapSubmissionView(s.Id, SubmissionHref(s.Id)))]))],
+            // Written by grade --similarity before the reports; linked only when it is there.
+            File.Exists(Path.Combine(context.OutDir, SimilarityReport.PageName)) ? SimilarityReport.PageName : "");
     }
 
     private static string SubmissionHref(string id) => $"submissions/{Uri.EscapeDataString(ReportText.FileName(id) + ".html")}";
