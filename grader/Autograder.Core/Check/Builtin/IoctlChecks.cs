@@ -3,7 +3,8 @@ using static Autograder.Check.Builtin.Virt101;
 
 namespace Autograder.Check.Builtin;
 
-/// <summary>0x80047101 performs a read (device offset 0 read, user memory written) and 0x40047101 a write.</summary>
+/// <summary>The command numbers: 0x80047101 writes the user's variable (a read ioctl) and 0x40047101 reads it,
+/// whatever device registers they touch.</summary>
 internal sealed class IoctlEncodingCheck : ICheck
 {
     public string Id => "ioctl-encoding";
@@ -16,10 +17,10 @@ internal sealed class IoctlEncodingCheck : ICheck
         var d = ctx.LoadForIoctl();
         var randSeen = Observe(d, rand, fatal: true)!;
         var seedSeen = Observe(d, seed, fatal: true)!;
-        var randOk = ctx.Case($"0x{rand:x8} reads the device and writes the user's variable", randSeen.IsRand,
-            $"0x{rand:x8} {randSeen.Describe()}; expected a read of the RAND register (offset 0) and a copy to user memory");
-        var seedOk = ctx.Case($"0x{seed:x8} reads the user's variable and writes the device", seedSeen.IsSeed,
-            $"0x{seed:x8} {seedSeen.Describe()}; expected a copy from user memory and a write to the SEED register (offset 4)");
+        var randOk = ctx.Case($"0x{rand:x8} writes the user's variable", randSeen.IsRand,
+            $"0x{rand:x8} {randSeen.Describe()}; expected a copy to user memory (copy_to_user or put_user)");
+        var seedOk = ctx.Case($"0x{seed:x8} reads the user's variable", seedSeen.IsSeed,
+            $"0x{seed:x8} {seedSeen.Describe()}; expected a copy from user memory (copy_from_user or get_user)");
         if (randOk && seedOk)
         {
             return ctx.Verdict();
@@ -31,14 +32,15 @@ internal sealed class IoctlEncodingCheck : ICheck
             return ctx.Verdict();
         }
 
-        if (!seedOk && seedSeen.ReadsUser && seedSeen.Device.Any(a => a.IsWrite))
+        // Which registers the commands touch is judged by rand, seed and determinism: one defect, charged once.
+        if (!randOk && !randSeen.User.Any(a => !a.ToUser) && !randSeen.Untouched)
         {
-            ctx.Hint($"0x{seed:x8} reads the user's value but writes it with {Describe(seedSeen.Device.Where(a => a.IsWrite))}: the SEED register is offset 4 (iowrite32(value, devmem + 4)).");
+            ctx.Hint($"0x{rand:x8} reaches your RAND case, which never copies the value to the user: copy_to_user((void __user *)arg, &value, sizeof(value)).");
         }
 
-        if (!randOk && randSeen.WritesUser && randSeen.Device.Any(a => !a.IsWrite))
+        if (!seedOk && !seedSeen.User.Any(a => a.ToUser) && !seedSeen.Untouched)
         {
-            ctx.Hint($"0x{rand:x8} copies to user memory but reads the device as {Describe(randSeen.Device.Where(a => !a.IsWrite))}: the RAND register is offset 0.");
+            ctx.Hint($"0x{seed:x8} reaches your SEED case, which never reads the user's value: copy_from_user(&value, (void __user *)arg, sizeof(value)).");
         }
 
         if ((!randOk && randSeen.Untouched) || (!seedOk && seedSeen.Untouched))
@@ -52,17 +54,14 @@ internal sealed class IoctlEncodingCheck : ICheck
     /// <summary>What one ioctl did to the device and to user memory.</summary>
     private sealed record Seen(long Ret, List<MmioAccess> Device, List<UserAccess> User)
     {
-        public bool ReadsRandRegister => Device.Any(a => !a.IsWrite && a.Offset == 0);
-
-        public bool WritesSeedRegister => Device.Any(a => a.IsWrite && a.Offset == 4);
-
         public bool WritesUser => User.Any(a => a.ToUser);
 
         public bool ReadsUser => User.Any(a => !a.ToUser);
 
-        public bool IsRand => ReadsRandRegister && WritesUser && !(ReadsUser && WritesSeedRegister);
+        // The command numbers only: what a command does to the device is rand's, seed's and determinism's to judge.
+        public bool IsRand => WritesUser && !ReadsUser;
 
-        public bool IsSeed => ReadsUser && WritesSeedRegister && !(ReadsRandRegister && WritesUser);
+        public bool IsSeed => ReadsUser && !WritesUser;
 
         public bool Untouched => Device.Count == 0 && User.Count == 0;
 
@@ -168,6 +167,7 @@ internal sealed class RandCheck : ICheck
             var expected = (uint)d.Device.Peek(1)[0];
             var variable = Variable(d);
             var mark = d.Device.Accesses.Count;
+            var traceMark = d.Kernel.Trace.Count;
             var ret = d.Ioctl(rand, variable);
             var accesses = DeviceSince(d, mark);
             var reads = accesses.Where(a => !a.IsWrite).ToList();
@@ -180,7 +180,7 @@ internal sealed class RandCheck : ICheck
 
             if (reads.Count == 0)
             {
-                problems.Add("did not read the device");
+                problems.Add(Unanswered(d, traceMark, "read") is { } lost ? $"made {lost}" : "did not read the device");
                 ctx.Hint(MappingHint(ctx, d) ?? "Read the RAND register with ioread32(devmem) (offset 0) and copy_to_user the value.");
             }
             // Only reads of the RAND register's bytes consume a value; an extension's own registers may be read too.
@@ -223,6 +223,7 @@ internal sealed class SeedCheck : ICheck
         {
             var variable = Variable(d, v);
             var mark = d.Device.Accesses.Count;
+            var traceMark = d.Kernel.Trace.Count;
             var ret = d.Ioctl(seed, variable);
             var writes = DeviceSince(d, mark).Where(a => a.IsWrite).ToList();
             var atSeed = writes.Where(a => a.Offset == 4).ToList();
@@ -234,7 +235,8 @@ internal sealed class SeedCheck : ICheck
 
             if (atSeed is not [{ Size: 4 } w] || (uint)w.Value != v)
             {
-                problems.Add(writes.Count == 0 ? "did not write the device" : $"the device saw {Describe(writes)}; expected one 4-byte write of 0x{v:x} at offset 4");
+                problems.Add(writes.Count > 0 ? $"the device saw {Describe(writes)}; expected one 4-byte write of 0x{v:x} at offset 4"
+                    : Unanswered(d, traceMark, "write") is { } lost ? $"made {lost}" : "did not write the device");
                 if (writes.Any(a => a.Offset == 0) && atSeed.Count == 0)
                 {
                     ctx.Hint("The seed is written to offset 0 (the RAND register, which ignores writes): write it to offset 4, iowrite32(value, devmem + 4).");
@@ -242,6 +244,11 @@ internal sealed class SeedCheck : ICheck
                 else if (writes.Count == 0)
                 {
                     ctx.Hint(MappingHint(ctx, d) ?? "copy_from_user the value, then iowrite32(value, devmem + 4).");
+                    var unanswered = Unanswered(d, traceMark, "write");
+                    if (unanswered is not null && unanswered.Contains("mapping+0x0 ", StringComparison.Ordinal) && !unanswered.Contains("mapping+0x4 ", StringComparison.Ordinal))
+                    {
+                        ctx.Hint("Also, the seed is written at mapping+0 (the RAND register): write it to offset 4, iowrite32(value, devmem + 4).");
+                    }
                 }
             }
 
@@ -281,9 +288,9 @@ internal sealed class DeterminismCheck : ICheck
             if (!first.SequenceEqual(expected))
             {
                 problem = $"got {Sequence(first)}, glibc's srand(0x{s:x}) gives {Sequence(expected)}";
-                ctx.Hint(first.SequenceEqual(second)
+                ctx.Hint(MappingHint(ctx, d) ?? (first.SequenceEqual(second)
                     ? "The values do not follow the seed: SEED must write the user's value to offset 4 and RAND read offset 0, one read per call."
-                    : "The sequence does not restart after SEED: SEED must write the user's value to the SEED register (offset 4).");
+                    : "The sequence does not restart after SEED: SEED must write the user's value to the SEED register (offset 4)."));
             }
             else if (!second.SequenceEqual(expected))
             {
