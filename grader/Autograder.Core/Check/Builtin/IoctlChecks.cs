@@ -114,7 +114,7 @@ internal sealed class IoctlEncodingCheck : ICheck
             + $"Define MY_RNG_IOCTL_RAND as _IOR('q', 1, unsigned int) = 0x{rand:x8} and MY_RNG_IOCTL_SEED as _IOW('q', 1, unsigned int) = 0x{seed:x8}.");
     }
 
-    private static IEnumerable<uint> Candidates(uint rand, uint seed)
+    internal static IEnumerable<uint> Candidates(uint rand, uint seed)
     {
         foreach (var dir in new uint[] { 2, 1, 3, 0 })
         {
