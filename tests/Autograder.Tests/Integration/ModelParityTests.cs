@@ -8,8 +8,20 @@ namespace Autograder.Tests.Integration;
 /// The kernel model's rules hold in both languages: each defect class is planted in the C and in the C#
 /// reference driver (the same statements, each language's spelling), both are graded through the real CLI,
 /// and every check must get the same status and points in both, and the status this class deserves.
-/// Rules that the grader's SimKernel enforces for both by construction (iounmap twice, unregistering a major
-/// that is not registered, copy sizes) are here too, so a language that bypassed it would show.
+/// <para>The rules, and where each is kept:</para>
+/// <list type="bullet">
+/// <item>A mutex or spinlock taken again by the task holding it (lock, _interruptible, _irqsave, _bh) is the
+/// kernel's deadlock: an oops. Kept twice, in model.c and in Kernel.Sync.cs, with the same words.</item>
+/// <item>Unlocking a lock that is not held, trylock on a held lock: accepted silently in both (Linux warns only
+/// with lock debugging). There is one task, so "unlocked by another task" cannot happen; sleeping in atomic
+/// context is modelled in neither.</item>
+/// <item>A NULL lock: the submission's fatal error in both (a fault in C, a NullReferenceException in C#).</item>
+/// <item>iounmap twice, unregistering a major that is not registered, copy sizes, MMIO outside a mapping:
+/// SimKernel's, reached by both languages through the same wire, so they agree by construction; planted here
+/// too, so a language that bypassed SimKernel would show.</item>
+/// <item>A direct dereference of an ioremap'd or user pointer: an oops in both (the examples direct-io-deref
+/// and, C only since C# user pointers are numbers, direct-user-deref).</item>
+/// </list>
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -42,6 +54,7 @@ public class ModelParityTests
             "mutex_lock(ag_lock); if (mutex_trylock(ag_lock) != 0) return -EINVAL; mutex_unlock(ag_lock);",
             "PPPPPPPPPPPP"),
         new("unlock-unheld", "rand", "mutex_unlock(&ag_lock); spin_unlock(&ag_spin);", "mutex_unlock(ag_lock); spin_unlock(ag_spin);", "PPPPPPPPPPPP"),
+        new("null-lock", "rand", "mutex_lock((struct mutex *)0);", "mutex_lock(null!);", "PPPEEPEEPEPP"),
         new("iounmap-twice", "exit", "iounmap(devmem);", "iounmap(devmem);", "PPPPPPPPPPPP"),
         new("unregister-twice", "exit", "unregister_chrdev(250, \"my_rng_driver\");", "unregister_chrdev(250, \"my_rng_driver\");", "PPPPPPPPPPPP"),
     ];
