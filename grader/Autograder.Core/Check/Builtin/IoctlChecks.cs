@@ -58,10 +58,11 @@ internal sealed class IoctlEncodingCheck : ICheck
 
         public bool ReadsUser => User.Any(a => !a.ToUser);
 
-        // The command numbers only: what a command does to the device is rand's, seed's and determinism's to judge.
-        public bool IsRand => WritesUser && !ReadsUser;
+        // The command numbers only: what else a command does (device registers, an extra copy) is rand's, seed's,
+        // determinism's and user-memory's to judge.
+        public bool IsRand => WritesUser;
 
-        public bool IsSeed => ReadsUser && !WritesUser;
+        public bool IsSeed => ReadsUser;
 
         public bool Untouched => Device.Count == 0 && User.Count == 0;
 
