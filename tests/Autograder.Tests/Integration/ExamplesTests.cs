@@ -59,6 +59,7 @@ public class ExamplesTests
         ["printk-comma"] = "PPFPPPPPPPPP",
         ["format-placeholder"] = "PPFPPPPPPPPP",
         ["static-init-order"] = "PPFPPPPPPPPP",
+        ["wrong-base-seed-offset-0"] = "PFPPFFFPPPPP",
     };
 
     private string _out = "";
@@ -204,6 +205,8 @@ public class ExamplesTests
                 Assert.That(Feedback($"{language}-init-returns-minus-one", "error-paths"), Does.Not.Contain("-ENOMEM says what happened"));
                 Assert.That(Feedback($"{language}-double-lock", "rand"), Does.Contain("the kernel would deadlock here"));
                 Assert.That(Feedback($"{language}-pr-debug", "dmesg"), Does.Contain("pr_debug"));
+                Assert.That(Feedback($"{language}-wrong-base-seed-offset-0", "seed"), Does.Contain("mapping+0x0").And.Contain("where no device answers")
+                    .And.Contain("seed is written at mapping+0"), "the second bug shows in the same run");
             }
 
             Assert.That(Feedback("csharp-printk-comma", "dmesg"), Does.Contain("empty record").And.Contain("printk(KERN_INFO + "));
