@@ -210,14 +210,11 @@ internal sealed class ErrorPathsCheck : ICheck
                 "-ENOMEM says what happened");
         }
 
-        var major = AskedMajor(ctx);
-        IReadOnlyList<uint> taken = major == 0
-            ? [.. Enumerable.Range((int)SimKernel.DynamicMajorLow, (int)(SimKernel.DynamicMajorHigh - SimKernel.DynamicMajorLow + 1)).Select(m => (uint)m)]
-            : [major];
+        var (taken, major, firstInit) = BootWithMajorTaken(ctx);
         var what = major == 0 ? "no dynamic major free" : $"major {major} taken";
-        using (var d = ctx.Boot(ctx.DefaultKernel with { TakenMajors = taken }))
+        using (var d = taken)
         {
-            var init = d.TryInit();
+            var init = firstInit;
             var maps = d.Kernel.Mappings.ToList();
             var refused = d.Kernel.Trace.Any(e => e is { Kind: "chrdev", Op: "register", Ret: < 0 });
             var (problem, hint) = init.Status switch
@@ -239,7 +236,7 @@ internal sealed class ErrorPathsCheck : ICheck
         return ctx.Verdict();
     }
 
-    private static void Judge(CheckContext ctx, Driver d, string name, string? problem, string? hint, Load.DriverCall init, string better)
+    private static void Judge(CheckContext ctx, Driver d, string name, string? problem, string? hint, DriverCall init, string better)
     {
         if (!ctx.Case(name, problem is null, problem) && hint is not null)
         {
@@ -251,15 +248,28 @@ internal sealed class ErrorPathsCheck : ICheck
         }
     }
 
-    // The major the driver asks for in a normal boot (0 for a dynamic one), so that the one it asks for is taken,
-    // whichever it is; the rubric's major when it registers nothing (that case then passes untested).
-    private static uint AskedMajor(CheckContext ctx)
+    // Boots with the rubric's major taken; when the driver asks for another (0 for a dynamic one), boots again
+    // with that one taken (all dynamic ones for 0), so the major taken is the one the driver asks for.
+    private static (Driver Driver, uint Major, DriverCall Init) BootWithMajorTaken(CheckContext ctx)
     {
-        using var probe = ctx.Boot();
-        probe.Traced = false;
-        probe.TryInit();
-        return probe.Kernel.Trace.FirstOrDefault(e => e is { Kind: "chrdev", Op: "register" })?.Major
-            ?? ctx.Parameters.Get("major", 250u);
+        var major = ctx.Parameters.Get("major", 250u);
+        for (var attempt = 0; ; attempt++)
+        {
+            IReadOnlyList<uint> taken = major == 0
+                ? [.. Enumerable.Range((int)SimKernel.DynamicMajorLow, (int)(SimKernel.DynamicMajorHigh - SimKernel.DynamicMajorLow + 1)).Select(m => (uint)m)]
+                : [major];
+            var d = ctx.Boot(ctx.DefaultKernel with { TakenMajors = taken });
+            var init = d.TryInit();
+            var asked = d.Kernel.Trace.FirstOrDefault(e => e is { Kind: "chrdev", Op: "register" })?.Major;
+            if (asked is not { } other || other == major || attempt > 0)
+            {
+                return (d, major, init);
+            }
+
+            d.Traced = false;
+            d.Dispose();
+            major = other;
+        }
     }
 
     // A pci_driver's init (pci_register_driver) succeeds even when its probe fails, as in Linux: there the
