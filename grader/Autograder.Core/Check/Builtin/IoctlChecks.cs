@@ -51,8 +51,8 @@ internal sealed class IoctlEncodingCheck : ICheck
         return ctx.Verdict();
     }
 
-    /// <summary>What one ioctl did to the device and to user memory.</summary>
-    private sealed record Seen(long Ret, List<MmioAccess> Device, List<UserAccess> User)
+    /// <summary>What one ioctl did to the device and to user memory; <paramref name="Unanswered"/> counts MMIO to a mapping where no device answers.</summary>
+    private sealed record Seen(long Ret, List<MmioAccess> Device, List<UserAccess> User, int Unanswered)
     {
         public bool WritesUser => User.Any(a => a.ToUser);
 
@@ -64,11 +64,11 @@ internal sealed class IoctlEncodingCheck : ICheck
 
         public bool IsSeed => ReadsUser;
 
-        public bool Untouched => Device.Count == 0 && User.Count == 0;
+        public bool Untouched => Device.Count == 0 && User.Count == 0 && Unanswered == 0;
 
         public string Describe() => Untouched
             ? $"returned {Errno(Ret)} and touched neither the device nor user memory"
-            : $"returned {Errno(Ret)} after {Virt101.Describe(Device)} and {(User.Count == 0 ? "no user memory access" : string.Join(", ", User.Select(u => $"{(u.ToUser ? "a copy to" : "a copy from")} user memory ({u.Size} bytes)")))}";
+            : $"returned {Errno(Ret)} after {(Unanswered > 0 && Device.Count == 0 ? $"{Unanswered} MMIO access(es) where no device answers" : Virt101.Describe(Device))} and {(User.Count == 0 ? "no user memory access" : string.Join(", ", User.Select(u => $"{(u.ToUser ? "a copy to" : "a copy from")} user memory ({u.Size} bytes)")))}";
     }
 
     /// <summary>Runs one ioctl on a fresh user variable; null when the driver did not return (only when not fatal).</summary>
@@ -76,9 +76,11 @@ internal sealed class IoctlEncodingCheck : ICheck
     {
         var dev = d.Device.Accesses.Count;
         var user = d.User.Accesses.Count;
+        var trace = d.Kernel.Trace.Count;
         var variable = Variable(d, 7);
         var r = fatal ? d.Throw(d.TryIoctl(cmd, variable), $"ioctl(0x{cmd:x8}, 0x{variable:x})") : d.TryIoctl(cmd, variable);
-        return r.Returned ? new Seen(r.Value, DeviceSince(d, dev), UserSince(d, user)) : null;
+        var unanswered = d.Kernel.Trace.Skip(trace).Count(e => e is { Kind: "mmio", Offset: null });
+        return r.Returned ? new Seen(r.Value, DeviceSince(d, dev), UserSince(d, user), unanswered) : null;
     }
 
     /// <summary>Finds the numbers the driver does answer to, to say what its macros encode. Probes a fresh,

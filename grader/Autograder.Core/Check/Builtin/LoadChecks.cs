@@ -115,11 +115,14 @@ internal sealed partial class DmesgCheck : ICheck
         if (printed is not null && lines.Any(l => l.Contains($"{name} loaded, registered ioctls 0x", StringComparison.Ordinal)))
         {
             var (a, b) = (printed.Groups[1].Value, printed.Groups[2].Value);
-            if (a.TrimStart('0').Length == 0 && b.TrimStart('0').Length == 0)
+            var (zeroA, zeroB) = (a.TrimStart('0').Length == 0, b.TrimStart('0').Length == 0);
+            if (zeroA || zeroB)
             {
+                var which = zeroA && zeroB ? "both numbers" : zeroA ? "MY_RNG_IOCTL_RAND" : "MY_RNG_IOCTL_SEED";
+                var fields = zeroA && zeroB ? "MY_RNG_IOCTL_RAND/SEED" : which;
                 return csharp
-                    ? "Your message printed 0x0 for both numbers: the field holding the message was initialised before MY_RNG_IOCTL_RAND/SEED (C# initialises static fields in order, so they still read 0). Declare the numbers first, or build the message in init."
-                    : "Your message printed 0x0 for both numbers: the values passed to printk are 0, not MY_RNG_IOCTL_RAND and MY_RNG_IOCTL_SEED.";
+                    ? $"Your message printed 0x0 for {which}: the field holding the message was initialised before {fields} (C# initialises static fields in order, so it still read 0). Declare the numbers first, or build the message in init."
+                    : $"Your message printed 0x0 for {which}: the value passed to printk is 0, not {fields}.";
             }
 
             if (!all.Contains(expectedStart, StringComparison.Ordinal))
