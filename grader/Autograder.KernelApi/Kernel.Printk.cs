@@ -83,7 +83,13 @@ public static partial class Kernel
     /// <param name="fmt">The format string.</param>
     /// <param name="args">The arguments.</param>
     /// <returns>0.</returns>
-    public static int pr_debug(string fmt, params object?[] args) => 0;
+    public static int pr_debug(string fmt, params object?[] args)
+    {
+        // Compiled out in a default kernel; the note lets the dmesg check say why nothing was printed.
+        var text = fmt ?? "(null)";
+        Backend.Note($"pr_debug printed nothing (no DEBUG, no dynamic debug): \"{(text.Length > 120 ? text[..120] : text)}\"");
+        return 0;
+    }
 
     /// <summary>A device (C's <c>struct device</c>), as dev_info/dev_err take it.</summary>
     public sealed class device

@@ -42,6 +42,9 @@ public sealed record RubricCheck
     public TimeSpan WallLimit { get; init; } = TimeSpan.FromSeconds(10);
     public CheckParameters Parameters { get; init; } = CheckParameters.Empty;
     public bool Enabled { get; init; } = true;
+    /// <summary>Counts only once the driver does some of the exercise's work (some ioctl touches the device or
+    /// the user's memory); otherwise failed with <see cref="Builtin.WorkGate.HeldBack"/>.</summary>
+    public bool RequiresWork { get; init; }
 }
 
 /// <summary>Reads rubric YAML. Every mistake is an operator error naming the file, the line and the problem.</summary>
@@ -50,7 +53,7 @@ public static class RubricLoader
     public const string DefaultResource = "rubrics/virt-101.yaml";
     private static readonly string[] TopKeys = ["rubric", "title", "due", "late-policy", "time-limits", "parameters", "checks", "plugins"];
     private static readonly string[] LatePolicyKeys = ["penalty-per-day", "cutoff"];
-    private static readonly string[] CheckKeys = ["id", "title", "points", "visibility", "depends-on", "time-limits", "parameters", "enabled"];
+    private static readonly string[] CheckKeys = ["id", "title", "points", "visibility", "depends-on", "time-limits", "parameters", "enabled", "requires-work"];
     private static readonly string[] LimitKeys = ["cpu-ms", "wall-ms"];
     private static readonly string[] Visibilities = ["visible", "hidden", "after-due"];
 
@@ -183,6 +186,17 @@ public static class RubricLoader
                 throw Error(source, Node(map, "enabled")!.Start.Line, $"check '{id}': enabled must be true or false");
             }
 
+            var requiresWorkText = Str(map, "requires-work", source) ?? "false";
+            if (!bool.TryParse(requiresWorkText, out var requiresWork))
+            {
+                throw Error(source, Node(map, "requires-work")!.Start.Line, $"check '{id}': requires-work must be true or false");
+            }
+
+            if (requiresWork && id == SubmissionGrader.BuildId)
+            {
+                throw Error(source, Node(map, "requires-work")!.Start.Line, "check 'build' cannot require work: it judges whether there is a driver to run");
+            }
+
             var (checkCpu, checkWall) = Limits(Node(map, "time-limits"), source, cpu, wall);
             checks.Add(new RubricCheck
             {
@@ -195,6 +209,7 @@ public static class RubricLoader
                 WallLimit = checkWall,
                 Parameters = new CheckParameters(Parameters(Node(map, "parameters"), source, shared)),
                 Enabled = enabled,
+                RequiresWork = requiresWork,
             });
         }
 

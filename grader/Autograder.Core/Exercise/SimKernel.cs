@@ -182,7 +182,7 @@ public sealed class SimKernel
     /// <summary>ioread*/read*: the value read, or 0 after an oops.</summary>
     public ulong MmioRead(ulong va, int size, Api api)
     {
-        if (!Resolve(va, size, api, out var phys))
+        if (!Resolve(va, size, api, out var phys, out var mapping))
         {
             return 0;
         }
@@ -199,14 +199,14 @@ public sealed class SimKernel
             value = RngDevice.AllOnes(size);
         }
 
-        TraceMmio("read", phys, offset, size, value, api);
+        TraceMmio("read", phys, offset, size, value, api, mapping);
         return value;
     }
 
     /// <summary>iowrite*/write*: reaches the device, or is dropped on an empty bus address.</summary>
     public void MmioWrite(ulong va, int size, ulong value, Api api)
     {
-        if (!Resolve(va, size, api, out var phys))
+        if (!Resolve(va, size, api, out var phys, out var mapping))
         {
             return;
         }
@@ -219,7 +219,7 @@ public sealed class SimKernel
             Device.Write(offset.Value, size, value, api);
         }
 
-        TraceMmio("write", phys, offset, size, value, api);
+        TraceMmio("write", phys, offset, size, value, api, mapping);
     }
 
     // ---- user memory ----
@@ -392,6 +392,14 @@ public sealed class SimKernel
         var text = raw[pos..];
         if (text.Length == 0)
         {
+            // A level alone (printk(KERN_INFO, "...") with a comma) is an empty record, as in Linux.
+            if (level is not null && !cont)
+            {
+                FlushPending();
+                _pending = new DmesgLine(level.Value, "");
+                FlushPending();
+            }
+
             return;
         }
 
@@ -513,9 +521,10 @@ public sealed class SimKernel
     }
 
     // Finds the live mapping holding [va, va+size); on failure raises the oops that explains why.
-    private bool Resolve(ulong va, int size, Api api, out ulong phys)
+    private bool Resolve(ulong va, int size, Api api, out ulong phys, out IoMapping? mapping)
     {
         phys = 0;
+        mapping = null;
         if (size is not (1 or 2 or 4 or 8))
         {
             RaiseOops($"invalid MMIO access size {size} at 0x{va:x}", va, api);
@@ -545,6 +554,7 @@ public sealed class SimKernel
         if (live is not null && va >= live.SpanStart && last >= va && last < mappedEnd)
         {
             phys = live.Mapping.Phys + (va - live.Mapping.Va);
+            mapping = live.Mapping;
             return true;
         }
 
@@ -574,12 +584,15 @@ public sealed class SimKernel
         phys >= Options.DeviceBase && phys - Options.DeviceBase <= Options.DeviceSize
         && (ulong)size <= Options.DeviceSize - (phys - Options.DeviceBase);
 
-    private void TraceMmio(string dir, ulong phys, ulong? offset, int size, ulong value, Api api)
+    // Off the device, the event says where in the driver's mapping the access went (mapping+4), so a wrong
+    // base address still shows which registers the driver meant.
+    private void TraceMmio(string dir, ulong phys, ulong? offset, int size, ulong value, Api api, IoMapping? mapping)
     {
         _trace.Add(new TraceEvent
         {
             Kind = "mmio", Dir = dir, Offset = offset, Address = offset is null ? phys : null, Size = size, Value = value,
             Api = ApiName(api),
+            Text = offset is null && mapping is not null ? $"mapping+0x{phys - mapping.Phys:x}, where no device answers" : null,
         });
         if (offset is { } o && o % (ulong)size != 0)
         {

@@ -42,6 +42,7 @@ internal sealed class DriverInstance : IDisposable
 {
     // Past this much printk text one instance's further messages are dropped (a log flood costs us nothing).
     private const int DmesgCap = 1 << 20;
+    private const int NoteCap = 64;
     // Reply.b of PCI lookups: vendor << 16 | device of the device found, so the host knows which id matched.
     private const ulong EmulatedDeviceIds = ((ulong)RngDevice.VendorId << 16) | RngDevice.DeviceId;
 
@@ -50,6 +51,8 @@ internal sealed class DriverInstance : IDisposable
     private readonly Action<DriverInstance>? _onEnd;
     private readonly byte[] _scratch = new byte[256];
     private long _printkBytes;
+    // Notes the driver's side sends (the model's, and one per pr_debug call): bounded like printk.
+    private int _notes;
     private bool _dead;
     private string? _deathReason;
     private bool _ended;
@@ -420,8 +423,19 @@ internal sealed class DriverInstance : IDisposable
                 break;
 
             case Msg.Note:
-                Kernel.Note(r.Str());
+            {
+                var text = r.Str();
+                if (++_notes <= NoteCap)
+                {
+                    Kernel.Note(text);
+                }
+                else if (_notes == NoteCap + 1)
+                {
+                    Kernel.Note($"more than {NoteCap} notes: the rest dropped");
+                }
+
                 break;
+            }
 
             case Msg.CdevAdd:
             {

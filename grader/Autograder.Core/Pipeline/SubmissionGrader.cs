@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Autograder.Check;
+using Autograder.Check.Builtin;
 using Autograder.Load;
 using Autograder.Model;
 using Autograder.Submissions;
@@ -94,6 +95,7 @@ internal sealed class SubmissionGrader(
         using var paired = CpuPairing.Pair();
         using var host = build.CreateHost(launcher);
         using var cancel = cancellationToken.Register(host.Abort);
+        bool? working = null;
         foreach (var entry in Selected.Where(c => c.Id != BuildId))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -112,7 +114,15 @@ internal sealed class SubmissionGrader(
 
             // Same draws for every submission of a run (fair), replayable from the recorded seed.
             var random = new Random(unchecked((randomSeed * 31) + StableHash(entry.Id)));
-            results.Add(CheckRunner.Run(check, entry, host, view, random));
+            var result = CheckRunner.Run(check, entry, host, view, random);
+            // Only what would earn points is held back: a check that earns nothing keeps its own verdict.
+            if (entry.RequiresWork && result.Fault != Faults.Grader && result.Points > 0)
+            {
+                working ??= DoesWork(entry, host, view);
+                result = working.Value ? result : HeldBack(result);
+            }
+
+            results.Add(result);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -209,6 +219,23 @@ internal sealed class SubmissionGrader(
 
         static string Format(Model.Diagnostic d) => $"{d.File}:{d.Line}:{d.Column}: {d.Severity}: {d.Message}";
     }
+
+    // The rubric's work gate, run once per submission: does some ioctl touch the device or the user's memory?
+    // A fault of ours or a driver that crashes the probe opens it: the gated checks then judge on their own.
+    private static bool DoesWork(RubricCheck gated, IDriverHost host, SubmissionView view)
+    {
+        var entry = gated with { Id = WorkGate.GateId, Title = "the driver does some of the exercise's work", RequiresWork = false };
+        var probe = CheckRunner.Run(new WorkGate(), entry, host, view, new Random(0));
+        return probe.Status is not (CheckStatuses.Failed or CheckStatuses.Skipped);
+    }
+
+    private static CheckResult HeldBack(CheckResult result) => result with
+    {
+        Status = CheckStatuses.Failed,
+        Fault = Faults.Submission,
+        Points = 0,
+        Feedback = $"{WorkGate.HeldBack}\nWhat the check found on its own: {result.Feedback}",
+    };
 
     /// <summary>FNV-1a: stable across processes (string.GetHashCode is randomised per process).</summary>
     internal static int StableHash(string text)

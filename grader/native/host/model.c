@@ -78,6 +78,17 @@ void panic(const char *fmt, ...)
 	oops(AG_OOPS_BUG, 0, buf);
 }
 
+int __ag_pr_debug(const char *fmt)
+{
+	/* Compiled out in a default kernel: only a note (bounded by the grader) says it was called. */
+	char buf[160];
+	snprintf(buf, sizeof buf, "pr_debug printed nothing (no DEBUG, no dynamic debug): \"%.120s\"", fmt ? fmt : "(null)");
+	ag_begin(AG_MSG_NOTE);
+	ag_str(buf);
+	ag_call(NULL);
+	return 0;
+}
+
 int __ag_warn(const char *file, int line)
 {
 	printk(KERN_WARNING "WARNING: CPU: 0 PID: 1 at %s:%d\n", file, line);

@@ -24,6 +24,8 @@ public class RubricLoaderTests
         Assert.That(enabled.Select(c => c.Points), Is.EqualTo(new decimal[] { 5, 10, 5, 10, 15, 10, 15, 10, 10, 5, 3, 2 }));
         Assert.That(enabled.Skip(1).All(c => c.DependsOn.Contains("build")), Is.True);
         Assert.That(rubric.Checks.Single(c => c.Id == "load").Parameters.Get("device-base", 0UL), Is.EqualTo(0xfebf1000UL));
+        Assert.That(enabled.Where(c => c.RequiresWork).Select(c => c.Id), Is.EqualTo(new[] { "load", "dmesg", "enotty", "unload", "error-paths" }),
+            "the checks the handout's skeleton satisfies alone");
     }
 
     [Test]
@@ -77,6 +79,9 @@ public class RubricLoaderTests
     [TestCase("checks:\n  - id: rand\n", "test.yaml:1: missing 'rubric:' (the rubric's name)")]
     [TestCase("rubric: r\nchecks:\n  - id: rand\n    time-limits: { cpu-ms: -5 }\n", "test.yaml:4: 'cpu-ms: -5' must be a positive number of milliseconds")]
     [TestCase("rubric: [unclosed\n", "test.yaml:2: not valid YAML")]
+    [TestCase("rubric: r\nchecks:\n  - id: load\n    requires-work: yes please\n", "test.yaml:4: check 'load': requires-work must be true or false")]
+    [TestCase("rubric: r\nchecks:\n  - id: load\n    requires_work: true\n", "test.yaml:4: unknown key 'requires_work' in a check (did you mean 'requires-work'?)")]
+    [TestCase("rubric: r\nchecks:\n  - id: build\n    requires-work: true\n", "test.yaml:4: check 'build' cannot require work: it judges whether there is a driver to run")]
     public void Mistakes_name_the_file_the_line_and_the_problem(string yaml, string expected)
     {
         Assert.That(ErrorOf(yaml), Does.StartWith(expected));

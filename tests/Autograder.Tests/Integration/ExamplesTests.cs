@@ -27,15 +27,15 @@ public class ExamplesTests
         ["decimal-in-hex"] = "PPFPPPPPPPPP",
         ["direct-io-deref"] = "PPPEEPEEPEPP",
         ["einval-unknown"] = "PPPPPPPPFPPP",
-        ["empty-cases"] = "PPPFFFFFPFPP",
+        ["empty-cases"] = "PFFFFFFFFFFF",
         ["ignores-copy-result"] = "PPPPPPPFPPPP",
         ["init-returns-minus-one"] = "PPPPPPPPPPPF",
         ["missing-unregister"] = "PPPPPPPPPPFP",
         ["no-loaded-message"] = "PPFPPPPPPPPP",
         ["renamed-device"] = "PFFPPPPPPPPP",
-        ["seed-offset-0"] = "PPPFPFFPPPPP",
+        ["seed-offset-0"] = "PPPPPFFPPPPP",
         ["swapped-directions"] = "PPFFFFFFPFPP",
-        ["wrong-base"] = "PFPFFFFPPPPP",
+        ["wrong-base"] = "PFPPFFFPPPPP",
         ["wrong-size-macro"] = "PPFFFFFFFFPP",
         ["dynamic-major"] = "PFPPPPPPPPPP",
         ["ioremap-placeholder"] = "PFFSSSSSSSSP",
@@ -63,6 +63,12 @@ public class ExamplesTests
         ["printk-comma"] = "PPFPPPPPPPPP",
         ["format-placeholder"] = "PPFPPPPPPPPP",
         ["static-init-order"] = "PPFPPPPPPPPP",
+        // The handout alone earns only build; one defect is charged once; error-paths takes the driver's major.
+        ["skeleton"] = "PFFFFFFFFFFF",
+        ["major-251-leak"] = "PFPPPPPPPPPF",
+        ["double-lock"] = "PPPEEPEEPEPP",
+        ["pr-debug"] = "PPFPPPPPPPPP",
+        ["wrong-base-seed-offset-0"] = "PFPPFFFPPPPP",
     };
 
     private string _out = "";
@@ -211,6 +217,33 @@ public class ExamplesTests
         var build = _results["csharp-" + example].Checks.Single(c => c.Id == "build");
         Assert.That(build.Feedback, Does.Match(@"MyRng\.cs:\d+:\d+: " + System.Text.RegularExpressions.Regex.Escape(finding)));
         Assert.That(build.Fault, Is.EqualTo(build.Status == CheckStatuses.Passed ? null : Faults.Submission));
+    }
+
+    [Test]
+    public void Feedback_names_what_happened_not_a_guess()
+    {
+        Assert.Multiple(() =>
+        {
+            foreach (var language in new[] { "c", "csharp" })
+            {
+                Assert.That(Feedback($"{language}-wrong-base", "rand"), Does.Contain("mapped 0xfebd1000, where no device answers").And.Contain("lspci -v").And.Contain("mapping+0x0"));
+                Assert.That(Feedback($"{language}-wrong-base", "seed"), Does.Contain("mapping+0x4"));
+                Assert.That(_results[$"{language}-wrong-base"].Checks.Single(c => c.Id == "seed").Trace.Where(e => e.Kind == "mmio").Select(e => e.Text), Has.Some.Contains("mapping+0x4"));
+                Assert.That(Feedback($"{language}-skeleton", "load"), Does.StartWith("Counts once your driver implements RAND or SEED"));
+                Assert.That(_results[$"{language}-skeleton"].Score, Is.EqualTo(5m));
+                Assert.That(Feedback($"{language}-major-251-leak", "error-paths"), Does.Contain("major 251 taken").And.Contain("iounmap").And.Not.Contain("-ENOMEM says"));
+                Assert.That(Feedback($"{language}-init-returns-minus-one", "error-paths"), Does.Not.Contain("-ENOMEM says what happened"));
+                Assert.That(Feedback($"{language}-double-lock", "rand"), Does.Contain("the kernel would deadlock here"));
+                Assert.That(Feedback($"{language}-pr-debug", "dmesg"), Does.Contain("pr_debug"));
+                Assert.That(Feedback($"{language}-wrong-base-seed-offset-0", "seed"), Does.Contain("mapping+0x0").And.Contain("where no device answers")
+                    .And.Contain("seed is written at mapping+0"), "the second bug shows in the same run");
+            }
+
+            Assert.That(Feedback("csharp-printk-comma", "dmesg"), Does.Contain("empty record").And.Contain("printk(KERN_INFO + "));
+            Assert.That(Feedback("csharp-format-placeholder", "dmesg"), Does.Contain("'{0:x}' literally").And.Contain("0x%x"));
+            Assert.That(Feedback("csharp-static-init-order", "dmesg"), Does.Contain("0x0 for both numbers").And.Contain("initialises static fields in order"));
+            Assert.That(Feedback("c-seed-offset-0", "ioctl-encoding"), Does.StartWith("All 2 cases passed"), "a wrong register is charged by seed and determinism only");
+        });
     }
 
     private string Feedback(string id, string check) => _results[id].Checks.Single(c => c.Id == check).Feedback;
