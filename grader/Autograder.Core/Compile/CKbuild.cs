@@ -122,8 +122,15 @@ internal static partial class CKbuild
             return (null, "", $"the real kernel build needs the kernel headers, make and gcc: {InstallHint}");
         }
 
-        var dir = Path.Combine(Path.GetTempPath(), "autograder-oracle-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        // Boxed like every build of a submission: the real headers are the only difference from ours (an
+        // .incbin of a host file must fail here exactly as it does against our headers).
+        if (CompileBox.Problem is { } problem)
+        {
+            return (null, "", problem);
+        }
+
+        var box = timeout is { } wall ? BoxLimits.Default with { Wall = wall } : BoxLimits.Default;
+        var dir = CompileBox.CreateBoxDir(Path.Combine(Path.GetTempPath(), "autograder-oracle-" + Guid.NewGuid().ToString("N")));
         try
         {
             File.WriteAllText(Path.Combine(dir, "ag-prelude.h"), prelude);
@@ -142,9 +149,9 @@ internal static partial class CKbuild
             }
 
             File.WriteAllText(Path.Combine(dir, "Makefile"), $"obj-m += {string.Join(' ', objects)}\n");
-            var run = NativeProcess.Run(make, ["-C", headers, $"M={dir}", .. objects], dir, timeout ?? TimeSpan.FromSeconds(60));
-            var log = (run.Stdout + run.Stderr).Replace(dir + "/", "", StringComparison.Ordinal);
-            return run.TimedOut ? (null, log, "the kernel build did not finish in time") : (run.ExitCode == 0, log, null);
+            var run = CompileBox.Run([make, "-C", headers, $"M={CompileBox.BoxDir}", .. objects], dir, box);
+            var log = (run.Stdout + run.Stderr).Replace(CompileBox.BoxDir + "/", "", StringComparison.Ordinal);
+            return CompileBox.LimitHit(run, box, "the kernel build") is { } limit ? (null, log, limit) : (run.ExitCode == 0, log, null);
         }
         finally
         {
