@@ -29,6 +29,12 @@ internal static class SourceLoader
                 return ([], notes, $"{name}: the file disappeared");
             }
 
+            // SubmissionFinder refuses links already; this holds for any other way a submission is made.
+            if (info.LinkTarget is not null)
+            {
+                return ([], notes, $"{name} is a symbolic link: links are refused, nothing is read through them");
+            }
+
             if (info.Length == 0)
             {
                 return ([], notes, $"{name} is empty");
