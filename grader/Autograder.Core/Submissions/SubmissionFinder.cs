@@ -234,7 +234,8 @@ internal static partial class SubmissionFinder
             Language = hasCs ? Language.CSharp : Language.C,
             RelativePath = relativePath,
             Files = files,
-            Problem = hasCs && hasC ? "mixes C and C# sources" : null,
+            Problem = files.Count > Bounds.MaxSourceFiles ? $"{files.Count} source files: a submission may have at most {Bounds.MaxSourceFiles}"
+                : hasCs && hasC ? "mixes C and C# sources" : null,
         };
     }
 
