@@ -470,7 +470,7 @@ internal static class HostileAssertions
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class HostileBatch : IDisposable
 {
-    private readonly List<(string Attack, string Reference, string? Honest)> _attacks = [];
+    private readonly List<(string Attack, string? Reference, string? Honest)> _attacks = [];
     private Dictionary<string, string> _targetsBefore = [];
     private Dictionary<string, string> _inputBefore = [];
 
@@ -495,21 +495,26 @@ internal sealed class HostileBatch : IDisposable
     public GradingRun Run { get; private set; } = null!;
 
     /// <summary>Adds an attack (a folder to copy, or one written by <paramref name="write"/>) with the language's
-    /// reference after it and, when given, its honest twin. Returns the attack's id.</summary>
-    public string Add(string name, string language, string? from = null, Action<string>? write = null, string? honestFrom = null, Action<string>? writeHonest = null)
+    /// reference after it (unless <paramref name="reference"/> is false: an attack refused before anything
+    /// runs) and, when given, its honest twin. Returns the attack's id.</summary>
+    public string Add(string name, string language, string? from = null, Action<string>? write = null, string? honestFrom = null, Action<string>? writeHonest = null, bool reference = true)
     {
         var n = _attacks.Count + 1;
         var attack = $"{n:D2}-a-{name}";
-        var reference = $"{n:D2}-b-{name}-reference";
+        var referenceId = reference ? $"{n:D2}-b-{name}-reference" : null;
         var honest = honestFrom is null && writeHonest is null ? null : $"{n:D2}-c-{name}-honest";
         Place(attack, from, write);
-        HostileTestSupport.CopyTree(Path.Combine(HostileTestSupport.Examples, language, "reference"), Path.Combine(Input, reference));
+        if (referenceId is not null)
+        {
+            HostileTestSupport.CopyTree(Path.Combine(HostileTestSupport.Examples, language, "reference"), Path.Combine(Input, referenceId));
+        }
+
         if (honest is not null)
         {
             Place(honest, honestFrom, writeHonest);
         }
 
-        _attacks.Add((attack, reference, honest));
+        _attacks.Add((attack, referenceId, honest));
         return attack;
     }
 
@@ -552,7 +557,10 @@ internal sealed class HostileBatch : IDisposable
         HostileAssertions.NoGraderFault(Run);
         foreach (var (attack, reference, honest) in _attacks)
         {
-            HostileAssertions.KeepsFullMarks(Run, reference);
+            if (reference is not null)
+            {
+                HostileAssertions.KeepsFullMarks(Run, reference);
+            }
             if (honest is not null)
             {
                 HostileAssertions.ScoresAtMost(Run, attack, honest);
