@@ -147,8 +147,11 @@ internal sealed class HostLauncher : IDisposable
         // The host applies its own sandbox (it must: each child installs seccomp after the fork).
         IReadOnlyList<string> args = ["--driver", driver.Object, "--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         var started = TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>()), out server, out var problem, out var code);
+        // The loader's own words (our code, before any of the driver's ran): "autograder host: cannot load the driver: why".
+        const string Said = "cannot load the driver: ";
+        var why = problem.LastIndexOf(Said, StringComparison.Ordinal) is var at and >= 0 ? problem[(at + Said.Length)..] : problem;
         failure = started ? null! : code == NativeExitCodes.LoadRefused
-            ? new DriverCall(CallStatus.HostFailed, 0, $"the driver's object could not be loaded: {DriverInstance.Quote(problem)}")
+            ? new DriverCall(CallStatus.HostFailed, 0, "the driver's object could not be loaded: " + DriverInstance.Quote(why))
             : new DriverCall(CallStatus.HarnessError, 0, problem);
         return started;
     }
@@ -250,7 +253,9 @@ internal sealed class HostLauncher : IDisposable
         exitCode = host.EndedWith(TimeSpan.FromSeconds(2));
         host.Kill("failed to start");
         var how = host.DescribeExit();
-        problem = $"the {(command.Kind == HostKind.CSharp ? "C# worker" : "C host")} failed to start ({failure}; it {how}): {host.Output.Trim()}";
+        problem = exitCode == NativeExitCodes.LoadRefused
+            ? host.Output.Trim()
+            : $"the {(command.Kind == HostKind.CSharp ? "C# worker" : "C host")} failed to start ({failure}; it {how}): {host.Output.Trim()}";
         host.Dispose();
         host = null!;
         return false;

@@ -212,6 +212,22 @@ public sealed class ForkServerTests
         Assert.That(init.Message, Does.Contain("HostError").And.Contain("submission"));
     }
 
+    // A server fails to start before any driver code runs: ours, except when the loader refuses the object.
+    [Test]
+    public void An_object_the_loader_refuses_is_the_submissions_not_the_graders()
+    {
+        NativeTestSupport.RequireGcc();
+        var build = NativeTestSupport.Compiler.Compile("too-big", [("my-rng.c", "#include <linux/module.h>\nstatic char big[300 << 20] __attribute__((used));\nstatic int __init go(void) { return big[1]; }\nmodule_init(go);\n")]);
+        Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
+        using var host = new CDriverHost(build.Driver!, Launcher);
+
+        using var instance = host.Start(new SimKernel(new KernelOptions()), Budget(), out var begin);
+
+        Assert.That(begin.Status, Is.EqualTo(CallStatus.HostFailed), begin.ToString());
+        Assert.That(begin.Message, Does.StartWith("the driver's object could not be loaded: the driver is too large to load"));
+        Assert.That(instance.Init().Status, Is.EqualTo(CallStatus.HostFailed));
+    }
+
     [Test]
     public void A_dead_server_is_replaced_at_the_next_instance()
     {
