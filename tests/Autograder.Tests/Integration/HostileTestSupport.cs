@@ -555,11 +555,14 @@ internal sealed class HostileBatch : IDisposable
         Assert.That(HostileTestSupport.TargetsState(), Is.EqualTo(_targetsBefore), "a hostile target outside the sandbox changed");
         Assert.That(SnapshotFollowingNoLinks(Input), Is.EqualTo(_inputBefore), "the graded submissions' files changed");
         HostileAssertions.NoGraderFault(Run);
+        // The progress lines ("[i/n] id ...") are in grading order: each reference right after its attack.
+        var order = Cli.Out.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\[\d+/\d+\] (\S+)")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
         foreach (var (attack, reference, honest) in _attacks)
         {
             if (reference is not null)
             {
                 HostileAssertions.KeepsFullMarks(Run, reference);
+                Assert.That(order.IndexOf(reference), Is.EqualTo(order.IndexOf(attack) + 1).And.GreaterThan(0), $"{reference} graded right after {attack}:\n{string.Join("\n", order)}");
             }
             if (honest is not null)
             {
