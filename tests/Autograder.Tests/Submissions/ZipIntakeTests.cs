@@ -203,4 +203,26 @@ public class ZipIntakeTests
 
         Assert.That(extracted.Submissions.Select(s => (s.Id, s.Problem is null)), Is.EqualTo(new[] { ("alice", true), ("bob-sub", false) }));
     }
+
+    [Test]
+    public void A_corrupt_entry_makes_only_its_student_invalid()
+    {
+        var zip = Zip(("alice/my-rng.c", "a"), ("bob/my-rng.c", "BOB-SOURCE-" + new string('b', 200)));
+        // Flip bytes of bob's data: after its local header's name and extra field (whose length ends the
+        // 30 fixed bytes before the name).
+        var bytes = File.ReadAllBytes(zip);
+        var name = bytes.AsSpan().IndexOf("bob/my-rng.c"u8);
+        var data = name + "bob/my-rng.c".Length + bytes[name - 2] + (bytes[name - 1] << 8);
+        for (var i = data; i < data + 8; i++)
+        {
+            bytes[i] ^= 0x5a;
+        }
+
+        File.WriteAllBytes(zip, bytes);
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => (s.Id, s.Problem is null)), Is.EqualTo(new[] { ("alice", true), ("bob", false) }));
+        Assert.That(extracted.Submissions[1].Problem, Does.Contain("'bob/my-rng.c' could not be extracted"));
+    }
 }
