@@ -44,10 +44,12 @@ public sealed class ForkServerTests
 
     private static CheckBudget Budget(double cpuSeconds = 5) => new(TimeSpan.FromSeconds(cpuSeconds), TimeSpan.FromSeconds(20));
 
-    private static CDriver Counter()
+    private static CDriver Counter() => Built("fork-counter", CounterDriver);
+
+    private static CDriver Built(string name, string source)
     {
         NativeTestSupport.RequireGcc();
-        var build = NativeTestSupport.Compiler.Compile("fork-counter", [("my-rng.c", CounterDriver)]);
+        var build = NativeTestSupport.Compiler.Compile(name, [("my-rng.c", source)]);
         Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
         return build.Driver!;
     }
@@ -165,10 +167,7 @@ public sealed class ForkServerTests
             }
             module_init(go);
             """;
-        NativeTestSupport.RequireGcc();
-        var build = NativeTestSupport.Compiler.Compile("forger", [("my-rng.c", Forger)]);
-        Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
-        using var host = new CDriverHost(build.Driver!, Launcher);
+        using var host = new CDriverHost(Built("forger", Forger), Launcher);
         int server;
         using (var instance = host.Start(new SimKernel(new KernelOptions()), Budget(), out var begin))
         {
@@ -199,10 +198,7 @@ public sealed class ForkServerTests
             }
             module_init(go);
             """;
-        NativeTestSupport.RequireGcc();
-        var build = NativeTestSupport.Compiler.Compile("forged-result", [("my-rng.c", Forger)]);
-        Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
-        using var host = new CDriverHost(build.Driver!, Launcher);
+        using var host = new CDriverHost(Built("forged-result", Forger), Launcher);
         using var instance = host.Start(new SimKernel(new KernelOptions()), Budget(), out var begin);
         Assert.That(begin.Returned, Is.True, begin.ToString());
 
@@ -216,10 +212,7 @@ public sealed class ForkServerTests
     [Test]
     public void An_object_the_loader_refuses_is_the_submissions_not_the_graders()
     {
-        NativeTestSupport.RequireGcc();
-        var build = NativeTestSupport.Compiler.Compile("too-big", [("my-rng.c", "#include <linux/module.h>\nstatic char big[300 << 20] __attribute__((used));\nstatic int __init go(void) { return big[1]; }\nmodule_init(go);\n")]);
-        Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
-        using var host = new CDriverHost(build.Driver!, Launcher);
+        using var host = new CDriverHost(Built("too-big", "#include <linux/module.h>\nstatic char big[300 << 20] __attribute__((used));\nstatic int __init go(void) { return big[1]; }\nmodule_init(go);\n"), Launcher);
 
         using var instance = host.Start(new SimKernel(new KernelOptions()), Budget(), out var begin);
 
