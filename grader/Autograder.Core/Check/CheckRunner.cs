@@ -38,6 +38,7 @@ internal static class CheckRunner
             {
                 CallStatus.Oops => "oopsed the kernel",
                 CallStatus.TimedOut => "timed out",
+                CallStatus.HostFailed => "broke its host",
                 _ => "crashed",
             };
             var text = $"The driver {what} during {e.During}: {e.Call.Message}";

@@ -61,7 +61,7 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
             if (!launcher.TryRentWorker(out _worker, out var problem))
             {
                 begin = new DriverCall(CallStatus.HarnessError, 0, problem);
-                return new DriverInstance(kernel, budget, problem);
+                return new DriverInstance(kernel, budget, begin);
             }
 
             _outputMark = _worker.OutputLength;
@@ -69,8 +69,9 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
             if (!load.Returned)
             {
                 Retire();
-                begin = load with { Status = CallStatus.HarnessError, Message = $"the worker could not load the driver: {load.Message}" };
-                return new DriverInstance(kernel, budget, begin.Message!);
+                // The assembly is the submission's: a worker that cannot load it (or dies trying) is its doing.
+                begin = load with { Status = CallStatus.HostFailed, Message = $"the worker could not load the driver: {load.Message}" };
+                return new DriverInstance(kernel, budget, begin);
             }
         }
 
@@ -149,15 +150,16 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
     {
         HostProcess? child = null;
         HostProcess? server = null;
-        var problem = "";
+        DriverCall? failure = null;
         // A second try with a fresh server: the first one may have died with (or after) a previous child.
         for (var attempt = 0; attempt < 2 && child is null; attempt++)
         {
             server = TakeIdle();
             if (server is null)
             {
-                if (!launcher.TryStartC(driver, out server, out problem))
+                if (!launcher.TryStartC(driver, out server, out var notStarted))
                 {
+                    failure = notStarted;
                     break;
                 }
             }
@@ -167,8 +169,10 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
                 _busy.Add(server);
             }
 
-            if (!HostLauncher.TryFork(server, budget, out child, out problem))
+            // Before its Ready a child runs only our code (the server never runs the driver's): ours.
+            if (!HostLauncher.TryFork(server, budget, out child, out var problem))
             {
+                failure = new DriverCall(CallStatus.HarnessError, 0, problem);
                 child = null;
                 Retire(server);
             }
@@ -176,8 +180,8 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
 
         if (child is null)
         {
-            begin = new DriverCall(CallStatus.HarnessError, 0, problem);
-            return new DriverInstance(kernel, budget, problem);
+            begin = failure ?? new DriverCall(CallStatus.HarnessError, 0, "no child");
+            return new DriverInstance(kernel, budget, begin);
         }
 
         var owner = server!;

@@ -5,7 +5,8 @@ using Autograder.Protocol;
 
 namespace Autograder.Load;
 
-/// <summary>How a driver command ended, and whose fault a bad ending is (only <see cref="HarnessError"/> is ours).</summary>
+/// <summary>How a driver command ended, and whose fault a bad ending is (only <see cref="HarnessError"/> is ours,
+/// and only the grader's own code sets it: nothing a host sends can).</summary>
 public enum CallStatus
 {
     /// <summary>The driver returned <see cref="DriverCall.Value"/>.</summary>
@@ -18,7 +19,15 @@ public enum CallStatus
     TimedOut,
     /// <summary>The driver lacks the entry point (no module_init/module_exit, no ioctl registered).</summary>
     Missing,
-    /// <summary>Our host or channel failed (grader's fault).</summary>
+    /// <summary>
+    /// The host said something no honest host says, or failed at what it was asked: a host status other
+    /// than the driver's own outcome, a malformed frame, an assembly it could not load, an object the C
+    /// host refused (submission's fault). A host runs the driver's code (the C host in the same process,
+    /// with its channel fds in reach), so what it says about itself is never taken as the grader's fault.
+    /// </summary>
+    HostFailed,
+    /// <summary>The grader's own code could not start or reach a host (a missing launcher, a fork server
+    /// that failed before running any driver code): grader's fault.</summary>
     HarnessError,
 }
 
@@ -56,7 +65,7 @@ internal sealed class DriverInstance : IDisposable
     private bool _dead;
     private string? _deathReason;
     private bool _ended;
-    private readonly string? _harnessProblem;
+    private readonly DriverCall? _startFailure;
     private string? _lastOops;
     private int _posted;
 
@@ -68,14 +77,16 @@ internal sealed class DriverInstance : IDisposable
         _onEnd = onEnd;
     }
 
-    /// <summary>An instance whose host could not be started (our fault): every command reports it.</summary>
-    public DriverInstance(SimKernel kernel, CheckBudget budget, string problem)
+    /// <summary>An instance whose host could not be started: every command reports <paramref name="failure"/>
+    /// (<see cref="CallStatus.HarnessError"/> when the grader failed, <see cref="CallStatus.HostFailed"/> when
+    /// the submission's object or assembly did).</summary>
+    public DriverInstance(SimKernel kernel, CheckBudget budget, DriverCall failure)
     {
         Kernel = kernel;
         _budget = budget;
         _dead = true;
-        _harnessProblem = problem;
-        _deathReason = problem;
+        _startFailure = failure;
+        _deathReason = failure.Message;
     }
 
     public SimKernel Kernel { get; }
@@ -101,8 +112,12 @@ internal sealed class DriverInstance : IDisposable
 
     private static readonly DriverCall Ok = new(CallStatus.Returned, 0, null);
 
-    /// <summary>What Begin gives when the C# worker must be replaced first (CSharpDriverHost does so).</summary>
-    public static readonly DriverCall WorkerFull = new(CallStatus.HarnessError, 0, "the worker's heap is half used by earlier instances");
+    /// <summary>What Begin gives when the C# worker must be replaced first (CSharpDriverHost does so, once: a
+    /// fresh worker that says so again reports it as the submission's).</summary>
+    public static readonly DriverCall WorkerFull = new(CallStatus.HostFailed, 0, "the worker said its heap was half used by earlier instances");
+
+    /// <summary>Longest host-sent text quoted in a verdict (the rest of it is the host's to waste, not ours to store).</summary>
+    private const int QuoteCap = 300;
 
     public DriverCall Init()
     {
@@ -166,9 +181,9 @@ internal sealed class DriverInstance : IDisposable
 
     private DriverCall Command(Msg type, Action<FrameWriter>? payload)
     {
-        if (_harnessProblem is not null)
+        if (_startFailure is not null)
         {
-            return new DriverCall(CallStatus.HarnessError, 0, _harnessProblem);
+            return _startFailure;
         }
 
         if (_dead)
@@ -215,11 +230,11 @@ internal sealed class DriverInstance : IDisposable
                 return status switch
                 {
                     ResultStatus.Ok => new DriverCall(CallStatus.Returned, value, null),
-                    ResultStatus.DriverFault => Oopsed(message),
-                    ResultStatus.Missing => new DriverCall(CallStatus.Missing, 0, message),
-                    ResultStatus.LoadError => new DriverCall(CallStatus.Missing, 0, message),
-                    ResultStatus.Full => WorkerFull,
-                    _ => new DriverCall(CallStatus.HarnessError, 0, $"host error: {message}"),
+                    ResultStatus.DriverFault => Oopsed(Quote(message)),
+                    ResultStatus.Missing or ResultStatus.LoadError => new DriverCall(CallStatus.Missing, 0, Quote(message)),
+                    ResultStatus.Full when _host.Kind == HostKind.CSharp => WorkerFull,
+                    _ => new DriverCall(CallStatus.HostFailed, 0,
+                        $"the driver's host answered with status {status} ({Quote(message)}); the host runs the driver's code, so this is the submission's"),
                 };
             }
 
@@ -228,7 +243,7 @@ internal sealed class DriverInstance : IDisposable
                 var kind = (OopsKind)reader.U8();
                 var address = reader.U64();
                 var message = reader.Str();
-                _lastOops = message.Length > 0 ? message : $"{kind} at 0x{address:x}";
+                _lastOops = message.Length > 0 ? Quote(message) : $"{kind} at 0x{address:x}";
                 Kernel.RaiseOops(_lastOops, address, null);
                 continue;
             }
@@ -261,20 +276,22 @@ internal sealed class DriverInstance : IDisposable
             return new DriverCall(CallStatus.TimedOut, 0, killed);
         }
 
-        // Before the oops test: a posted call the grader's model refuses may have raised one, and the
-        // worker's frames are ours.
-        if (e is InvalidDataException && _host.Kind == HostKind.CSharp)
-        {
-            return new DriverCall(CallStatus.HarnessError, 0, $"the worker sent a malformed frame: {e.Message}");
-        }
-
         if (Kernel.OopsCount != oopsBefore)
         {
             return new DriverCall(CallStatus.Oops, 0, _lastOops ?? Kernel.Oops);
         }
 
+        if (e is InvalidDataException)
+        {
+            // The C host shares its process (and channel fds) with the driver; a C# worker's memory is the
+            // driver's to corrupt if the allowlist is ever bypassed. Either way the frame is the submission's.
+            return new DriverCall(CallStatus.HostFailed, 0, $"the driver's host broke the channel protocol: {Quote(e.Message)}");
+        }
+
         return new DriverCall(CallStatus.Crashed, 0, $"the driver's host process {how}" + TailOfOutput());
     }
+
+    internal static string Quote(string text) => text.Length <= QuoteCap ? text : text[..QuoteCap] + "…";
 
     private string TailOfOutput()
     {
@@ -285,7 +302,7 @@ internal sealed class DriverInstance : IDisposable
         }
 
         var lines = output.Split('\n');
-        return ": " + string.Join(" | ", lines.TakeLast(3)).Trim();
+        return ": " + Quote(string.Join(" | ", lines.TakeLast(3)).Trim());
     }
 
     private void Dispatch(FrameReader r)

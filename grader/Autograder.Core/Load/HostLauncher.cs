@@ -134,17 +134,26 @@ internal sealed class HostLauncher : IDisposable
                 "--view-path", Path.GetDirectoryName(Path.GetFullPath(_dotnet))!, "--view-path", Path.GetDirectoryName(_workerDll)!,
                 "--", _dotnet, _workerDll];
         var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env);
-        return TryStart(command, out worker, out problem);
+        return TryStart(command, out worker, out problem, out _);
     }
 
     /// <summary>Starts the C fork server of a compiled driver (the prebuilt host loading its object): one
     /// sandbox set-up (namespaces, private /tmp, uid, memory and file limits) for all its instances; see
-    /// <see cref="TryFork"/>.</summary>
-    public bool TryStartC(CDriver driver, out HostProcess server, out string problem)
+    /// <see cref="TryFork"/>. No driver code runs before the server's Ready, so a failure to start is ours
+    /// (<see cref="CallStatus.HarnessError"/>), except the loader refusing the student's object
+    /// (<see cref="NativeExitCodes.LoadRefused"/>), which is the submission's (<see cref="CallStatus.HostFailed"/>).</summary>
+    public bool TryStartC(CDriver driver, out HostProcess server, out DriverCall failure)
     {
         // The host applies its own sandbox (it must: each child installs seccomp after the fork).
         IReadOnlyList<string> args = ["--driver", driver.Object, "--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        return TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>()), out server, out problem);
+        var started = TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>()), out server, out var problem, out var code);
+        // The loader's own words (our code, before any of the driver's ran): "autograder host: cannot load the driver: why".
+        const string Said = "cannot load the driver: ";
+        var why = problem.LastIndexOf(Said, StringComparison.Ordinal) is var at and >= 0 ? problem[(at + Said.Length)..] : problem;
+        failure = started ? null! : code == NativeExitCodes.LoadRefused
+            ? new DriverCall(CallStatus.HostFailed, 0, "the driver's object could not be loaded: " + DriverInstance.Quote(why))
+            : new DriverCall(CallStatus.HarnessError, 0, problem);
+        return started;
     }
 
     /// <summary>
@@ -208,8 +217,11 @@ internal sealed class HostLauncher : IDisposable
         return false;
     }
 
-    private static bool TryStart(HostCommand command, out HostProcess host, out string problem)
+    /// <summary>Starts a host and waits for its Ready; <paramref name="exitCode"/> is how it ended when it failed
+    /// by exiting on its own (else null).</summary>
+    private static bool TryStart(HostCommand command, out HostProcess host, out string problem, out int? exitCode)
     {
+        exitCode = null;
         try
         {
             host = HostProcess.Start(command);
@@ -238,9 +250,12 @@ internal sealed class HostLauncher : IDisposable
             return true;
         }
 
+        exitCode = host.EndedWith(TimeSpan.FromSeconds(2));
         host.Kill("failed to start");
         var how = host.DescribeExit();
-        problem = $"the {(command.Kind == HostKind.CSharp ? "C# worker" : "C host")} failed to start ({failure}; it {how}): {host.Output.Trim()}";
+        problem = exitCode == NativeExitCodes.LoadRefused
+            ? host.Output.Trim()
+            : $"the {(command.Kind == HostKind.CSharp ? "C# worker" : "C host")} failed to start ({failure}; it {how}): {host.Output.Trim()}";
         host.Dispose();
         host = null!;
         return false;
@@ -269,10 +284,11 @@ internal sealed class HostLauncher : IDisposable
             var message = r.Str();
             result = status == ResultStatus.Ok
                 ? new DriverCall(CallStatus.Returned, value, null)
-                : new DriverCall(CallStatus.HarnessError, 0, message);
+                : new DriverCall(CallStatus.HostFailed, 0, DriverInstance.Quote(message));
             return null;
         }, timeout);
-        return result ?? new DriverCall(CallStatus.HarnessError, 0, failure);
+        // The worker had the submission's assembly: whatever went wrong from here is the submission's.
+        return result ?? new DriverCall(CallStatus.HostFailed, 0, failure);
     }
 
     /// <summary>

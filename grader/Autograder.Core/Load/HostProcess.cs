@@ -183,6 +183,9 @@ internal sealed class HostProcess : IDisposable
     // A disposed server counts as exited: its children may still ask (cancellation disposes hosts mid-check).
     public bool HasExited => _server is null ? _disposed || _process!.HasExited : _childEnd is not null || _server.HasExited;
 
+    /// <summary>The exit code of a (non-forked) process that ended within <paramref name="wait"/>, else null.</summary>
+    public int? EndedWith(TimeSpan wait) => _server is null && _process!.WaitForExit(wait) ? _process.ExitCode : null;
+
     /// <summary>A child the fork server (this process) just reported in Forked, talking over its own pipes.</summary>
     public HostProcess ForkedChild(int pid, Stream toChild, Stream fromChild) => new(this, pid, toChild, fromChild);
 

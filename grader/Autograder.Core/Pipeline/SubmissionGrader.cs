@@ -140,7 +140,7 @@ internal sealed class SubmissionGrader(
     {
         var shown = all.Where(r => Selected.Any(s => s.Id == r.Id)).ToList();
         var counted = shown.Where(r => r.Fault != Faults.Grader).ToList();
-        return new SubmissionResult
+        return Bounds.Apply(new SubmissionResult
         {
             Id = submission.Id,
             Language = language,
@@ -156,7 +156,7 @@ internal sealed class SubmissionGrader(
             DurationMs = clock.ElapsedMilliseconds,
             RandomSeed = randomSeed,
             GraderFault = shown.Any(r => r.Fault == Faults.Grader),
-        };
+        });
     }
 
     private List<CheckResult> AllFailed(RubricCheck buildEntry, string problem)

@@ -110,5 +110,6 @@ enum ag_api {
 #define AG_EXIT_PROTOCOL 87    /* the channel broke mid-call or a frame was malformed */
 #define AG_EXIT_SETUP 88       /* bad arguments, or the address windows/sandbox could not be set up */
 #define AG_EXIT_PARENT_GONE 89 /* the grader died before we started */
+#define AG_EXIT_LOAD 90        /* the loader refused the driver's object (the submission's doing) */
 
 #endif

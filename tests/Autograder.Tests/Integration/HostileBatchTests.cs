@@ -194,6 +194,19 @@ public class HostileBatchTests
         Assert.That(kept, Is.LessThan(16L << 20), "kernel log text kept in the results for " + id);
     }
 
+    // Issue 14, class 5: a forged host-error Result is the submission's error, never a grader fault.
+    [TestCase("c-forged-result-frame", 90)]
+    [TestCase("c-forged-do-nothing", 5)]
+    public void A_forged_result_frame_scores_as_the_submissions_error(string id, int score)
+    {
+        var result = Sub(_run, id);
+        Assert.That((result.Score, result.MaxScore), Is.EqualTo(((decimal)score, 100m)), Describe(result));
+        Assert.That(result.Checks.Where(c => c.Status == CheckStatuses.Error).Select(c => c.Fault), Is.Not.Empty.And.All.EqualTo(Faults.Submission), Describe(result));
+    }
+
+    [Test]
+    public void The_reports_stay_within_the_bounds() => HostileAssertions.ReportsWithinBounds(_out, _run.Submissions.Count);
+
     [Test]
     public void The_results_stay_small_despite_the_floods() =>
         Assert.That(new FileInfo(Path.Combine(_out, "results.json")).Length, Is.LessThan(32L << 20));
