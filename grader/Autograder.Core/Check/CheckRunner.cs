@@ -13,9 +13,13 @@ internal static class CheckRunner
 {
     private const int TraceCap = 600;
 
-    public static CheckResult Run(ICheck check, RubricCheck entry, IDriverHost host, SubmissionView submission, Random random)
+    // lessons: what earlier checks of the submission learned about calls that did not return.
+    public static CheckResult Run(ICheck check, RubricCheck entry, IDriverHost host, SubmissionView submission, Random random, CallLessons? lessons = null)
     {
-        var budget = new CheckBudget(entry.CpuLimit, entry.WallLimit);
+        var budget = new CheckBudget(entry.CpuLimit, entry.WallLimit, entry.CallCpuLimit, lessons, entry.Id)
+        {
+            CommandNames = CommandNames(entry.Parameters),
+        };
         var ctx = new CheckContext(entry.Id, entry.Parameters, submission, random, budget, (kernel, b) =>
         {
             var instance = host.Start(kernel, b, out var begin);
@@ -61,6 +65,14 @@ internal static class CheckRunner
         }
 
         return result with { DurationMs = clock.ElapsedMilliseconds, Trace = Trace(ctx) };
+    }
+
+    // The rubric's shared rand-cmd and seed-cmd parameters name the exercise's two commands in timeout messages.
+    private static Dictionary<uint, string> CommandNames(CheckParameters parameters)
+    {
+        var names = new Dictionary<uint, string> { [parameters.Get("rand-cmd", 0x80047101u)] = "RAND" };
+        names.TryAdd(parameters.Get("seed-cmd", 0x40047101u), "SEED");
+        return names;
     }
 
     public static CheckResult Skipped(RubricCheck entry, string reason) => new()

@@ -92,6 +92,7 @@ internal sealed class SubmissionGrader(
         using var paired = CpuPairing.Pair();
         using var host = build.CreateHost(launcher);
         using var cancel = cancellationToken.Register(host.Abort);
+        var lessons = new CallLessons();
         foreach (var entry in Selected.Where(c => c.Id != BuildId))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -110,7 +111,7 @@ internal sealed class SubmissionGrader(
 
             // Same draws for every submission of a run (fair), replayable from the recorded seed.
             var random = new Random(unchecked((randomSeed * 31) + StableHash(entry.Id)));
-            results.Add(CheckRunner.Run(check, entry, host, view, random));
+            results.Add(CheckRunner.Run(check, entry, host, view, random, lessons));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
