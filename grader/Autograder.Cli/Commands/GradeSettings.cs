@@ -40,6 +40,11 @@ internal sealed class GradeSettings : OutputSettings
     [Description("Seed of the randomly drawn test cases, to replay a run (default: drawn and recorded in results.json).")]
     public int? Seed { get; init; }
 
+    [CommandOption("--traces <WHICH>")]
+    [Description("Which checks keep their trace in the results: failed (checks that did not pass; a passed check keeps a summary line) or all.")]
+    [DefaultValue("failed")]
+    public string Traces { get; init; } = "failed";
+
     [CommandOption("--no-cache")]
     [Description("Grade every submission afresh instead of reusing the results of unchanged ones.")]
     public bool NoCache { get; init; }
@@ -62,6 +67,7 @@ internal sealed class GradeSettings : OutputSettings
             : Shard is not null && !Submissions.Shard.TryParse(Shard, out _, out var shardError) ? ValidationResult.Error(shardError)
             : Visibility is not ("instructor" or "student") ? ValidationResult.Error($"--visibility must be instructor or student, got '{Visibility}'")
             : Only is not null && OnlyChecks!.Count == 0 ? ValidationResult.Error("--only needs at least one check id")
+            : Traces is not ("failed" or "all") ? ValidationResult.Error($"--traces must be failed or all, got '{Traces}'")
             : ValidationResult.Success();
     }
 }

@@ -10,7 +10,7 @@ internal static class CheckReport
     /// <summary>Traces can be long (a loop of ioctls); the HTML report has the whole thing.</summary>
     public const int MaxTraceLines = 40;
 
-    public static void Render(IAnsiConsole console, SubmissionResult result)
+    public static void Render(IAnsiConsole console, SubmissionResult result, bool allTraces = false)
     {
         console.MarkupLine($"[bold]{Markup.Escape(result.Id)}[/] ({Format.Language(result.Language)}): {Markup.Escape(Format.Score(result))}");
         if (result.Outcome != Outcomes.Graded)
@@ -23,7 +23,7 @@ internal static class CheckReport
         }
         foreach (var check in VisibleChecks(result))
         {
-            RenderCheck(console, check);
+            RenderCheck(console, check, allTraces);
         }
         var visible = VisibleChecks(result).ToList();
         var notPassing = visible.Count(IsNotPassing);
@@ -39,7 +39,7 @@ internal static class CheckReport
     public static bool IsNotPassing(CheckResult check) =>
         check.Status is CheckStatuses.Failed or CheckStatuses.Error;
 
-    private static void RenderCheck(IAnsiConsole console, CheckResult check)
+    private static void RenderCheck(IAnsiConsole console, CheckResult check, bool allTraces)
     {
         var (label, colour) = check.Status switch
         {
@@ -57,6 +57,11 @@ internal static class CheckReport
         }
         if (!IsNotPassing(check))
         {
+            if (allTraces)
+            {
+                RenderTrace(console, check);
+            }
+
             return;
         }
         if (check.CasesTotal > 0)
@@ -67,6 +72,11 @@ internal static class CheckReport
                 Write(console, $"        x {c.Name}{(c.Detail is null ? "" : ": " + c.Detail)}");
             }
         }
+        RenderTrace(console, check);
+    }
+
+    private static void RenderTrace(IAnsiConsole console, CheckResult check)
+    {
         if (check.Trace.Count > 0)
         {
             Write(console, "      trace:");

@@ -111,7 +111,7 @@ internal sealed class SubmissionGrader(
 
             // Same draws for every submission of a run (fair), replayable from the recorded seed.
             var random = new Random(unchecked((randomSeed * 31) + StableHash(entry.Id)));
-            results.Add(CheckRunner.Run(check, entry, host, view, random, lessons));
+            results.Add(CheckRunner.Run(check, entry, host, view, random, lessons, options.AllTraces));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
