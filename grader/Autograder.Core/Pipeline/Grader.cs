@@ -129,7 +129,8 @@ public static class Grader
         var started = DateTimeOffset.UtcNow;
         return Task.Run(() =>
         {
-            using var environment = GradingEnvironment.Create(observer.OnWarning, options.AllowlistOff);
+            using var environment = GradingEnvironment.Create(observer.OnWarning, options.AllowlistOff,
+                warmRoslyn: submissions.Any(s => s.Language == Language.CSharp));
             var grader = new SubmissionGrader(rubric, checks, environment.Builder, environment.Launcher, options, seed);
             // Incremental regrading (issue 8): unchanged submissions get their stored result back.
             var cache = options.UseCache ? new ResultCache(options.CacheRoot ?? ResultCache.DefaultRoot, rubric, grader.Selected.Select(c => c.Id).Concat(options.AllTraces ? ["+all-traces"] : []), options.RandomSeed) : null;
