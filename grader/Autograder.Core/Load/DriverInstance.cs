@@ -241,13 +241,13 @@ internal sealed class DriverInstance : IDisposable
         return Died(null, oopsBefore);
     }
 
-    // The same call hung in an earlier check before any answer: not run again (the host stays idle and is
-    // ended as usual); the check sees the timeout it would have waited for.
+    // The same call hung (or crashed) in an earlier check before any answer: not run again (the host stays
+    // idle and is ended as usual); the check sees the outcome it would have had.
     private DriverCall Replay(CallLessons.Lesson lesson)
     {
         _stopped = lesson.Message;
-        Kernel.Note($"not run again: the same call did not return in check '{lesson.CheckId}'");
-        return new DriverCall(CallStatus.TimedOut, 0, $"{lesson.Message} (seen in {lesson.CheckId}; not run again)") { LearnedIn = lesson.CheckId };
+        Kernel.Note($"not run again: the same call {(lesson.Status == CallStatus.Crashed ? "crashed" : "did not return")} in check '{lesson.CheckId}'");
+        return new DriverCall(lesson.Status, 0, $"{lesson.Message} (seen in {lesson.CheckId}; not run again)") { LearnedIn = lesson.CheckId };
     }
 
     private DriverCall Oopsed(string message)
@@ -289,7 +289,13 @@ internal sealed class DriverInstance : IDisposable
             return new DriverCall(CallStatus.Oops, 0, _lastOops ?? Kernel.Oops);
         }
 
-        return new DriverCall(CallStatus.Crashed, 0, $"the driver's host process {how}" + TailOfOutput());
+        var crashed = $"the driver's host process {how}" + TailOfOutput();
+        if (_call is not null && _host.KillReason is null)
+        {
+            _budget.Lessons.LearnCrash(_key, crashed, _budget.CheckId);
+        }
+
+        return new DriverCall(CallStatus.Crashed, 0, crashed);
     }
 
     private string TailOfOutput()
@@ -494,7 +500,7 @@ internal sealed class DriverInstance : IDisposable
     private void Learned(ulong key)
     {
         _key = key;
-        if (_call is not null && _budget.Lessons.Hung(key) is { } lesson)
+        if (_call is not null && _budget.Lessons.Hung(key) is { Status: CallStatus.TimedOut } lesson)
         {
             _host.Kill($"{lesson.Message} (after the same kernel answers as in {lesson.CheckId}; stopped at once)");
         }

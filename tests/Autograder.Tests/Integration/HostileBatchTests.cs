@@ -122,6 +122,18 @@ public class HostileBatchTests
         Assert.That(result.Score, Is.GreaterThan(0m).And.LessThan(100m), Describe(result));
     }
 
+    // Issue 16: a crash before any kernel answer is learned once, like a hang: the later checks are told
+    // without running it (for C# that is a worker start saved in each).
+    [TestCase("cs-deep-recursion")]
+    [TestCase("c-infinite-loop-ioctl")]
+    public void A_crash_or_hang_of_RAND_is_run_once_and_told_to_the_later_checks(string id)
+    {
+        var result = Sub(_run, id);
+        var rand = result.Checks.Where(c => RandChecks.Contains(c.Id)).ToList();
+        Assert.That(rand.Count(c => !c.Feedback.Contains("not run again", StringComparison.Ordinal)), Is.EqualTo(1), Describe(result));
+        Assert.That(rand.Skip(1).Select(c => c.Feedback), Has.All.Contain("(seen in ioctl-encoding; not run again)"), Describe(result));
+    }
+
     [Test]
     public void A_managed_exception_names_the_students_line()
     {
