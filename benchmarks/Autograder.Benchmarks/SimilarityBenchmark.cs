@@ -52,9 +52,11 @@ internal static class SimilarityBenchmark
         }
 
         var templates = Generator.LoadTemplates(examples ?? ClassBenchmark.FindExamples());
+        // Ordinary drivers only: correct and ordinarily wrong ones are what gets compared.
+        var kinds = Enumerable.Repeat(Generator.Kinds.Ordinary, submissions).ToList();
         for (var i = 0; i < submissions; i++)
         {
-            Generator.Write(classDir, templates, i, "similarity");
+            Generator.Write(classDir, templates, kinds, i, "similarity");
         }
 
         var total = Stopwatch.StartNew();

@@ -34,6 +34,7 @@ internal sealed class GradeCommand(CliConsoles consoles) : AutograderCommand<Gra
             Shard = shard?.ToString(),
             RandomSeed = settings.Seed,
             UseCache = !settings.NoCache,
+            AllTraces = settings.Traces == "all",
         };
         // Results are spooled next to the reports as they come and exported one at a time (issue 8).
         using var run = await ProgressDisplay.RunAsync(Consoles, submissions.Count,

@@ -40,6 +40,11 @@ internal sealed class GradeSettings : OutputSettings
     [Description("Seed of the randomly drawn test cases, to replay a run (default: drawn and recorded in results.json).")]
     public int? Seed { get; init; }
 
+    [CommandOption("--traces <WHICH>")]
+    [Description("Which checks keep their trace in the results: failed (checks that did not pass; a passed check keeps a summary line) or all.")]
+    [DefaultValue("failed")]
+    public string Traces { get; init; } = "failed";
+
     [CommandOption("--no-cache")]
     [Description("Grade every submission afresh instead of reusing the results of unchanged ones.")]
     public bool NoCache { get; init; }
@@ -84,6 +89,7 @@ internal sealed class GradeSettings : OutputSettings
             : Only is not null && OnlyChecks!.Count == 0 ? ValidationResult.Error("--only needs at least one check id")
             : !Similarity && (Base is not null || Known is not null || Threshold is not null) ? ValidationResult.Error("--base, --known and --threshold need --similarity")
             : Similarity && SimilarityRun.Validate(Base, Known, Threshold) is { } similarityError ? ValidationResult.Error(similarityError)
+            : Traces is not ("failed" or "all") ? ValidationResult.Error($"--traces must be failed or all, got '{Traces}'")
             : ValidationResult.Success();
     }
 }

@@ -40,6 +40,9 @@ public sealed record RubricCheck
     public IReadOnlyList<string> DependsOn { get; init; } = [];
     public TimeSpan CpuLimit { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan WallLimit { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>CPU time one driver call (init, one ioctl, exit) may use: the device answers in microseconds,
+    /// so a call past it is spinning and is stopped early (issue 16).</summary>
+    public TimeSpan CallCpuLimit { get; init; } = TimeSpan.FromMilliseconds(100);
     public CheckParameters Parameters { get; init; } = CheckParameters.Empty;
     public bool Enabled { get; init; } = true;
     /// <summary>Counts only once the driver does some of the exercise's work (some ioctl touches the device or
@@ -54,7 +57,7 @@ public static class RubricLoader
     private static readonly string[] TopKeys = ["rubric", "title", "due", "late-policy", "time-limits", "parameters", "checks", "plugins"];
     private static readonly string[] LatePolicyKeys = ["penalty-per-day", "cutoff"];
     private static readonly string[] CheckKeys = ["id", "title", "points", "visibility", "depends-on", "time-limits", "parameters", "enabled", "requires-work"];
-    private static readonly string[] LimitKeys = ["cpu-ms", "wall-ms"];
+    private static readonly string[] LimitKeys = ["cpu-ms", "wall-ms", "call-cpu-ms"];
     private static readonly string[] Visibilities = ["visible", "hidden", "after-due"];
 
     /// <summary>The embedded default rubric (rubrics/virt-101.yaml).</summary>
@@ -112,7 +115,7 @@ public static class RubricLoader
 
         var latePolicy = ParseLatePolicy(Node(root, "late-policy"), due, source);
 
-        var (cpu, wall) = Limits(Node(root, "time-limits"), source, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
+        var (cpu, wall, call) = Limits(Node(root, "time-limits"), source, (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)));
         var shared = Parameters(Node(root, "parameters"), source, new Dictionary<string, object?>());
 
         var plugins = new List<string>();
@@ -197,7 +200,7 @@ public static class RubricLoader
                 throw Error(source, Node(map, "requires-work")!.Start.Line, "check 'build' cannot require work: it judges whether there is a driver to run");
             }
 
-            var (checkCpu, checkWall) = Limits(Node(map, "time-limits"), source, cpu, wall);
+            var (checkCpu, checkWall, checkCall) = Limits(Node(map, "time-limits"), source, (cpu, wall, call));
             checks.Add(new RubricCheck
             {
                 Id = id,
@@ -207,6 +210,7 @@ public static class RubricLoader
                 DependsOn = List(Node(map, "depends-on"), source, "depends-on"),
                 CpuLimit = checkCpu,
                 WallLimit = checkWall,
+                CallCpuLimit = checkCall,
                 Parameters = new CheckParameters(Parameters(Node(map, "parameters"), source, shared)),
                 Enabled = enabled,
                 RequiresWork = requiresWork,
@@ -352,20 +356,20 @@ public static class RubricLoader
         _ => throw Error(source, node.Start.Line, $"'{what}' must be a list"),
     };
 
-    private static (TimeSpan Cpu, TimeSpan Wall) Limits(YamlNode? node, string source, TimeSpan cpu, TimeSpan wall)
+    private static (TimeSpan Cpu, TimeSpan Wall, TimeSpan Call) Limits(YamlNode? node, string source, (TimeSpan Cpu, TimeSpan Wall, TimeSpan Call) inherited)
     {
         if (node is null)
         {
-            return (cpu, wall);
+            return inherited;
         }
 
         if (node is not YamlMappingNode map)
         {
-            throw Error(source, node.Start.Line, "'time-limits' has 'cpu-ms' and 'wall-ms'");
+            throw Error(source, node.Start.Line, "'time-limits' has 'cpu-ms', 'wall-ms' and 'call-cpu-ms'");
         }
 
         CheckKeysOf(map, LimitKeys, source, "time-limits");
-        return (Ms(map, "cpu-ms", source) ?? cpu, Ms(map, "wall-ms", source) ?? wall);
+        return (Ms(map, "cpu-ms", source) ?? inherited.Cpu, Ms(map, "wall-ms", source) ?? inherited.Wall, Ms(map, "call-cpu-ms", source) ?? inherited.Call);
     }
 
     private static TimeSpan? Ms(YamlMappingNode map, string key, string source)

@@ -35,6 +35,9 @@ public sealed record DriverCall(CallStatus Status, long Value, string? Message)
 {
     public bool Returned => Status == CallStatus.Returned;
 
+    /// <summary>Set when the call was not run because an earlier check saw it not return (the check's id).</summary>
+    public string? LearnedIn { get; init; }
+
     public override string ToString() => Status switch
     {
         CallStatus.Returned => Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -68,6 +71,11 @@ internal sealed class DriverInstance : IDisposable
     private readonly DriverCall? _startFailure;
     private string? _lastOops;
     private int _posted;
+    // The running driver call (init, ioctl, exit; not Begin/End): its name, and its CallLessons key so far.
+    private string? _call;
+    private ulong _key;
+    // Set when a call was answered from a lesson instead of run: the instance is spent, its host idle.
+    private string? _stopped;
 
     public DriverInstance(SimKernel kernel, HostProcess host, CheckBudget budget, Action<DriverInstance>? onEnd = null)
     {
@@ -122,7 +130,7 @@ internal sealed class DriverInstance : IDisposable
     public DriverCall Init()
     {
         Kernel.Record(new TraceEvent { Kind = "call", Op = "init" });
-        var r = Command(Msg.Init, null);
+        var r = Command(Msg.Init, null, "init", 0);
         RecordReturn("init", r);
         return r;
     }
@@ -139,7 +147,7 @@ internal sealed class DriverInstance : IDisposable
             return missing;
         }
 
-        var r = Command(Msg.Ioctl, w => w.U32(reg.Major).U32(cmd).U64(arg).UserRuns(Kernel.User.WritableRuns));
+        var r = Command(Msg.Ioctl, w => w.U32(reg.Major).U32(cmd).U64(arg).UserRuns(Kernel.User.WritableRuns), _budget.CallName(cmd, "ioctl"), cmd);
         RecordReturn("ioctl", r);
         return r;
     }
@@ -147,7 +155,7 @@ internal sealed class DriverInstance : IDisposable
     public DriverCall Exit()
     {
         Kernel.Record(new TraceEvent { Kind = "call", Op = "exit" });
-        var r = Command(Msg.Exit, null);
+        var r = Command(Msg.Exit, null, "exit", 0);
         RecordReturn("exit", r);
         return r;
     }
@@ -179,16 +187,27 @@ internal sealed class DriverInstance : IDisposable
             : new TraceEvent { Kind = "return", Op = op, Text = $"{r.Status}: {r.Message}" });
     }
 
-    private DriverCall Command(Msg type, Action<FrameWriter>? payload)
+    // call: the driver call's name for its CPU budget and lessons (null for Begin/End, which run only our code).
+    private DriverCall Command(Msg type, Action<FrameWriter>? payload, string? call = null, uint cmd = 0)
     {
         if (_startFailure is not null)
         {
             return _startFailure;
         }
 
-        if (_dead)
+        if (_dead || (_stopped is not null && type != Msg.End))
         {
-            return new DriverCall(CallStatus.Crashed, 0, $"the driver's host is gone ({_deathReason})");
+            return new DriverCall(CallStatus.Crashed, 0, $"the driver's host is gone ({_deathReason ?? _stopped})");
+        }
+
+        _call = call;
+        if (call is not null)
+        {
+            _key = CallLessons.Start((byte)type, cmd);
+            if (_budget.Lessons.Hung(_key) is { } lesson)
+            {
+                return Replay(lesson);
+            }
         }
 
         if (_loadFailure is not null && type != Msg.End)
@@ -198,7 +217,7 @@ internal sealed class DriverInstance : IDisposable
 
         var oopsBefore = Kernel.OopsCount;
         _posted = 0;
-        using var watch = _budget.Watch(_host);
+        using var watch = _budget.Watch(_host, call);
         try
         {
             var frame = _host.Writer.Start(type);
@@ -254,6 +273,15 @@ internal sealed class DriverInstance : IDisposable
         return Died(null, oopsBefore);
     }
 
+    // The same call hung (or crashed) in an earlier check before any answer: not run again (the host stays
+    // idle and is ended as usual); the check sees the outcome it would have had.
+    private DriverCall Replay(CallLessons.Lesson lesson)
+    {
+        _stopped = lesson.Message;
+        Kernel.Note($"not run again: the same call {(lesson.Status == CallStatus.Crashed ? "crashed" : "did not return")} in check '{lesson.CheckId}'");
+        return new DriverCall(lesson.Status, 0, $"{lesson.Message} (seen in {lesson.CheckId}; not run again)") { LearnedIn = lesson.CheckId };
+    }
+
     private DriverCall Oopsed(string message)
     {
         Kernel.RaiseOops(message);
@@ -271,8 +299,13 @@ internal sealed class DriverInstance : IDisposable
 
         var how = _host.DescribeExit();
         _deathReason = how;
-        if (_host.KillReason is { } killed && killed.StartsWith("timed out", StringComparison.Ordinal))
+        if (_host.KillReason is { } killed && CheckBudget.IsTimeout(killed))
         {
+            if (_call is not null && killed.StartsWith(_budget.CallTimeout(_call), StringComparison.Ordinal))
+            {
+                _budget.Lessons.LearnHang(_key, _budget.CallTimeout(_call), _budget.CheckId);
+            }
+
             return new DriverCall(CallStatus.TimedOut, 0, killed);
         }
 
@@ -288,7 +321,13 @@ internal sealed class DriverInstance : IDisposable
             return new DriverCall(CallStatus.HostFailed, 0, $"the driver's host broke the channel protocol: {Quote(e.Message)}");
         }
 
-        return new DriverCall(CallStatus.Crashed, 0, $"the driver's host process {how}" + TailOfOutput());
+        var crashed = $"the driver's host process {how}" + TailOfOutput();
+        if (_call is not null && _host.KillReason is null)
+        {
+            _budget.Lessons.LearnCrash(_key, crashed, _budget.CheckId);
+        }
+
+        return new DriverCall(CallStatus.Crashed, 0, crashed);
     }
 
     internal static string Quote(string text) => text.Length <= QuoteCap ? text : text[..QuoteCap] + "…";
@@ -485,6 +524,7 @@ internal sealed class DriverInstance : IDisposable
                 throw new InvalidDataException($"a posted {r.Type} did not succeed as the host said it would");
             }
 
+            Learned(CallLessons.Mix(_key, 0xff));
             return;
         }
 
@@ -497,5 +537,17 @@ internal sealed class DriverInstance : IDisposable
         }
 
         w.Start(Msg.Reply).U8((byte)status).U64(a).U64(b).Blob(blob).SendTo(_host.ToHost);
+        Learned(CallLessons.Mix(CallLessons.Mix(CallLessons.Mix(CallLessons.Mix(_key, (byte)status), a), b), blob));
+    }
+
+    // The driver now holds the same answers as a call that did not return in an earlier check: it will spin
+    // the same way, so it is stopped now (its next read fails, and Died reports the timeout).
+    private void Learned(ulong key)
+    {
+        _key = key;
+        if (_call is not null && _budget.Lessons.Hung(key) is { Status: CallStatus.TimedOut } lesson)
+        {
+            _host.Kill($"{lesson.Message} (after the same kernel answers as in {lesson.CheckId}; stopped at once)");
+        }
     }
 }

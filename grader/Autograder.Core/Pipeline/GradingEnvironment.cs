@@ -37,10 +37,16 @@ internal sealed class GradingEnvironment : IDisposable
 
     /// <param name="warn">Receives each warning once.</param>
     /// <param name="allowlistOff">Test-only (see <see cref="GradeOptions.AllowlistOff"/>): compile C# without the allowlist.</param>
-    public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false)
+    /// <param name="warmRoslyn">Warm Roslyn up in the background (false when no C# is to be graded: a student's
+    /// `check my-rng.c` would only pay its CPU on a small machine).</param>
+    public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false, bool warmRoslyn = true)
     {
         // Roslyn's cold start (references, JIT) overlaps the native toolchain's check and build.
-        _ = Task.Run(CSharpCompiler.WarmUp);
+        if (warmRoslyn)
+        {
+            _ = Task.Run(CSharpCompiler.WarmUp);
+        }
+
         var (toolchain, problem) = NativeToolchain.Shared;
         var warnings = new List<string>();
         string? launch = null;

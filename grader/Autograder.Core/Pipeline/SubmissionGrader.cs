@@ -96,6 +96,7 @@ internal sealed class SubmissionGrader(
         using var host = build.CreateHost(launcher);
         using var cancel = cancellationToken.Register(host.Abort);
         bool? working = null;
+        var lessons = new CallLessons();
         foreach (var entry in Selected.Where(c => c.Id != BuildId))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -114,11 +115,11 @@ internal sealed class SubmissionGrader(
 
             // Same draws for every submission of a run (fair), replayable from the recorded seed.
             var random = new Random(unchecked((randomSeed * 31) + StableHash(entry.Id)));
-            var result = CheckRunner.Run(check, entry, host, view, random);
+            var result = CheckRunner.Run(check, entry, host, view, random, lessons, options.AllTraces);
             // Only what would earn points is held back: a check that earns nothing keeps its own verdict.
             if (entry.RequiresWork && result.Fault != Faults.Grader && result.Points > 0)
             {
-                working ??= DoesWork(entry, host, view);
+                working ??= DoesWork(entry, host, view, lessons);
                 result = working.Value ? result : HeldBack(result);
             }
 
@@ -222,10 +223,10 @@ internal sealed class SubmissionGrader(
 
     // The rubric's work gate, run once per submission: does some ioctl touch the device or the user's memory?
     // A fault of ours or a driver that crashes the probe opens it: the gated checks then judge on their own.
-    private static bool DoesWork(RubricCheck gated, IDriverHost host, SubmissionView view)
+    private static bool DoesWork(RubricCheck gated, IDriverHost host, SubmissionView view, CallLessons lessons)
     {
         var entry = gated with { Id = WorkGate.GateId, Title = "the driver does some of the exercise's work", RequiresWork = false };
-        var probe = CheckRunner.Run(new WorkGate(), entry, host, view, new Random(0));
+        var probe = CheckRunner.Run(new WorkGate(), entry, host, view, new Random(0), lessons, allTraces: false);
         return probe.Status is not (CheckStatuses.Failed or CheckStatuses.Skipped);
     }
 

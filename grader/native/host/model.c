@@ -30,10 +30,11 @@ static int ag_dmesg_full;
 int vprintk(const char *fmt, va_list args)
 {
 	char buf[AG_PRINTK_MAX];
-	int n = vsnprintf(buf, sizeof buf, fmt, args);
 	struct ag_reply reply;
+	/* Past the grader's dmesg cap nothing more is kept: a flood then costs no formatting either. */
 	if (ag_dmesg_full)
-		return n < 0 ? 0 : n;
+		return 0;
+	int n = vsnprintf(buf, sizeof buf, fmt, args);
 	ag_begin(AG_MSG_PRINTK);
 	ag_str(buf);
 	ag_call(&reply);

@@ -85,7 +85,8 @@ public class ExamplesTests
         }
 
         _out = Path.Combine(root.FullName, "out");
-        _run = CliHarness.Run("grade", root.FullName, "--out", _out, "--format", "json,csv,junit,html", "--seed", "7");
+        // --traces all: the reference's passed checks' traces are looked at (by default they keep a summary line).
+        _run = CliHarness.Run("grade", root.FullName, "--out", _out, "--format", "json,csv,junit,html", "--seed", "7", "--traces", "all");
         var run = JsonSerializer.Deserialize<GradingRun>(File.ReadAllText(Path.Combine(_out, "results.json")), ResultsJson.Options)!;
         _results = run.Submissions.ToDictionary(s => s.Id);
     }
