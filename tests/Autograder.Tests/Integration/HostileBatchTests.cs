@@ -130,8 +130,11 @@ public class HostileBatchTests
     {
         var result = Sub(_run, id);
         var rand = result.Checks.Where(c => RandChecks.Contains(c.Id)).ToList();
-        Assert.That(rand.Count(c => !c.Feedback.Contains("not run again", StringComparison.Ordinal)), Is.EqualTo(1), Describe(result));
-        Assert.That(rand.Skip(1).Select(c => c.Feedback), Has.All.Contain("(seen in ioctl-encoding; not run again)"), Describe(result));
+        // Run once: by the first check to reach it, or before it by the work gate's probe (load earned points).
+        var ranIt = rand.Where(c => !c.Feedback.Contains("not run again", StringComparison.Ordinal)).ToList();
+        Assert.That(ranIt, Has.Count.AtMost(1), Describe(result));
+        var seenIn = ranIt.Count == 1 ? "(seen in ioctl-encoding; not run again)" : "(seen in the work probe; not run again)";
+        Assert.That(rand.Skip(ranIt.Count).Select(c => c.Feedback), Has.All.Contain(seenIn), Describe(result));
     }
 
     [Test]

@@ -14,7 +14,7 @@ namespace Autograder.Check.Builtin;
 /// </summary>
 internal sealed partial class WorkGate : ICheck
 {
-    public const string GateId = "requires-work";
+    public const string GateId = "the work probe";
 
     /// <summary>Feedback of a check held back by the gate.</summary>
     public const string HeldBack = "Counts once your driver implements RAND or SEED: the handout's code alone earns only build.";
