@@ -381,9 +381,6 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
-    /// <summary>Submissions this worker has served (pooled workers are reused a bounded number of times).</summary>
-    public int Uses { get; set; }
-
     /// <summary>
     /// Kills a fork server whose children have all ended and returns what it printed, without waiting for it
     /// to go: its namespaces take ~20 ms to tear down, which a submission need not wait for. Its output is
