@@ -18,6 +18,8 @@ internal sealed class HostLauncher : IDisposable
 
     private readonly Stack<HostProcess> _fresh = new();
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+    // For long-lived hosts: a compile service says Ready once Roslyn is warm (seconds of CPU, more on a crowded machine).
+    private static readonly TimeSpan CompileReadyTimeout = TimeSpan.FromSeconds(120);
 
     private readonly string _dotnet;
     private readonly string _workerDll;
@@ -109,7 +111,7 @@ internal sealed class HostLauncher : IDisposable
 
         _ = Task.Run(() =>
         {
-            var ok = TryStartWorker(out var worker, out _);
+            var ok = TryStartWorker(out var worker, out _, longLived: true);
             lock (_fresh)
             {
                 _starting--;
@@ -142,13 +144,16 @@ internal sealed class HostLauncher : IDisposable
 
     public bool Sandboxed => _launchPath is not null;
 
-    public bool TryStartWorker(out HostProcess worker, out string problem) => TryStartDotnet([], Limits.MemoryMb, out worker, out problem);
+    /// <summary>Starts a worker; a <paramref name="longLived"/> one (started ahead) may outlive the calling thread.</summary>
+    public bool TryStartWorker(out HostProcess worker, out string problem, bool longLived = false) =>
+        TryStartDotnet([], Limits.MemoryMb, longLived, out worker, out problem);
 
-    /// <summary>Starts a C# compile service (the worker executable's --compile mode) with its own heap limit.</summary>
+    /// <summary>Starts a C# compile service (the worker executable's --compile mode) with its own heap limit; it
+    /// serves every job, so it may outlive the calling thread.</summary>
     public bool TryStartCompileService(int memoryMb, out HostProcess service, out string problem) =>
-        TryStartDotnet(["--compile"], memoryMb, out service, out problem);
+        TryStartDotnet(["--compile"], memoryMb, longLived: true, out service, out problem);
 
-    private bool TryStartDotnet(IReadOnlyList<string> mode, int memoryMb, out HostProcess worker, out string problem)
+    private bool TryStartDotnet(IReadOnlyList<string> mode, int memoryMb, bool longLived, out HostProcess worker, out string problem)
     {
         var env = new Dictionary<string, string>
         {
@@ -169,7 +174,7 @@ internal sealed class HostLauncher : IDisposable
                 "--view-path", Path.GetDirectoryName(Path.GetFullPath(_dotnet))!, "--view-path", Path.GetDirectoryName(_workerDll)!,
                 "--", _dotnet, _workerDll, .. mode];
         var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env);
-        return TryStart(command, out worker, out problem);
+        return TryStart(command, out worker, out problem, longLived);
     }
 
     /// <summary>Starts the C fork server of a compiled driver (the prebuilt host loading its object): one
@@ -243,11 +248,13 @@ internal sealed class HostLauncher : IDisposable
         return false;
     }
 
-    private static bool TryStart(HostCommand command, out HostProcess host, out string problem)
+    /// <summary>Starts a host and waits for its Ready. A <paramref name="longLived"/> host is forked on the
+    /// <see cref="Spawner"/> thread: it may outlive the calling thread.</summary>
+    private static bool TryStart(HostCommand command, out HostProcess host, out string problem, bool longLived = false)
     {
         try
         {
-            host = HostProcess.Start(command);
+            host = longLived ? Spawner.Run(() => HostProcess.Start(command)) : HostProcess.Start(command);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
@@ -266,7 +273,7 @@ internal sealed class HostLauncher : IDisposable
 
             var version = started.Reader.U32();
             return version == Layout.ProtocolVersion ? null : $"protocol version {version}, expected {Layout.ProtocolVersion}";
-        });
+        }, longLived ? CompileReadyTimeout : null);
         if (failure is null)
         {
             problem = "";
