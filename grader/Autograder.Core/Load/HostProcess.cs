@@ -360,7 +360,7 @@ internal sealed class HostProcess : IDisposable
     }
 
     /// <summary>What the process printed so far, from <paramref name="mark"/> (an earlier <see cref="OutputLength"/>)
-    /// on, without waiting: a pooled worker serves several submissions, each shown only its own output.</summary>
+    /// on, without waiting (a live worker's pipes stay open).</summary>
     public string OutputSince(int mark)
     {
         lock (_output)
