@@ -17,6 +17,9 @@ internal sealed class HostLauncher : IDisposable
     private const int Ahead = 2;
 
     private readonly Stack<HostProcess> _fresh = new();
+    // Hosts that may outlive the thread that started them (compile services, workers started ahead): killed by
+    // Dispose wherever they are, also while they start (a run interrupted by Ctrl+C leaves none behind).
+    private readonly List<HostProcess> _longLived = [];
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     // For long-lived hosts: a compile service says Ready once Roslyn is warm (seconds of CPU, more on a crowded machine).
     private static readonly TimeSpan CompileReadyTimeout = TimeSpan.FromSeconds(120);
@@ -139,6 +142,29 @@ internal sealed class HostLauncher : IDisposable
             {
                 End(worker);
             }
+
+            foreach (var host in _longLived)
+            {
+                host.Kill("retired");
+            }
+
+            _longLived.Clear();
+        }
+    }
+
+    /// <summary>Keeps a long-lived host to kill on Dispose (or kills it now, after Dispose).</summary>
+    private void Track(HostProcess host)
+    {
+        lock (_fresh)
+        {
+            if (_disposed)
+            {
+                host.Kill("retired");
+                return;
+            }
+
+            _longLived.RemoveAll(h => h.HasExited);
+            _longLived.Add(host);
         }
     }
 
@@ -250,11 +276,15 @@ internal sealed class HostLauncher : IDisposable
 
     /// <summary>Starts a host and waits for its Ready. A <paramref name="longLived"/> host is forked on the
     /// <see cref="Spawner"/> thread: it may outlive the calling thread.</summary>
-    private static bool TryStart(HostCommand command, out HostProcess host, out string problem, bool longLived = false)
+    private bool TryStart(HostCommand command, out HostProcess host, out string problem, bool longLived = false)
     {
         try
         {
             host = longLived ? Spawner.Run(() => HostProcess.Start(command)) : HostProcess.Start(command);
+            if (longLived)
+            {
+                Track(host);
+            }
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
