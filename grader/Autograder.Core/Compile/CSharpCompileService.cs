@@ -22,7 +22,12 @@ internal sealed class CSharpCompileService(HostLauncher launcher, bool enforceAl
     private const string OverTime = "compiling took too long";
     private const int MaxPathBytes = 4096;
 
+    /// <summary>Services at most (idle, busy or starting): a warm compilation takes tens of milliseconds, so
+    /// one per core keeps up with every job, and a job that finds none idle waits rather than warm up another.</summary>
+    private static readonly int MaxServices = Math.Max(1, Environment.ProcessorCount);
+
     private readonly Stack<HostProcess> _idle = new();
+    private int _live;
     private bool _disposed;
     private static int _started;
 
@@ -30,13 +35,25 @@ internal sealed class CSharpCompileService(HostLauncher launcher, bool enforceAl
     internal static int ServicesStarted => Volatile.Read(ref _started);
 
     /// <summary>Starts one service in the background, so the first C# submission finds Roslyn warm.</summary>
-    public void WarmUp() => _ = Task.Run(() =>
+    public void WarmUp()
     {
-        if (TryStart(out var service, out _))
+        lock (_idle)
         {
-            Return(service);
+            _live++;
         }
-    });
+
+        Spawner.InBackground(() =>
+        {
+            if (TryStart(out var service, out _))
+            {
+                Return(service);
+            }
+            else
+            {
+                Lost();
+            }
+        });
+    }
 
     public CSharpBuild Compile(IReadOnlyList<(string Path, string Text)> sources)
     {
@@ -48,24 +65,10 @@ internal sealed class CSharpCompileService(HostLauncher launcher, bool enforceAl
             return CSharpBuild.Failed($"The sources are {size} bytes; the C# compiler takes at most 1 MiB.");
         }
 
-        HostProcess? service = null;
-        lock (_idle)
-        {
-            while (service is null && _idle.TryPop(out var pooled))
-            {
-                if (pooled.HasExited)
-                {
-                    pooled.Dispose();
-                }
-                else
-                {
-                    service = pooled;
-                }
-            }
-        }
-
+        var service = Rent();
         if (service is null && !TryStart(out service, out var problem))
         {
+            Lost();
             return new CSharpBuild(false, null, [], GraderGap: $"the C# compile service could not start: {problem}");
         }
 
@@ -78,9 +81,50 @@ internal sealed class CSharpCompileService(HostLauncher launcher, bool enforceAl
         {
             service.Kill("compile failed");
             service.Dispose();
+            Lost();
         }
 
         return build;
+    }
+
+    /// <summary>An idle service; or null when the caller is to start one (counted already); waits while
+    /// <see cref="MaxServices"/> are busy or starting.</summary>
+    private HostProcess? Rent()
+    {
+        lock (_idle)
+        {
+            while (true)
+            {
+                while (_idle.TryPop(out var pooled))
+                {
+                    if (!pooled.HasExited)
+                    {
+                        return pooled;
+                    }
+
+                    pooled.Dispose();
+                    _live--;
+                }
+
+                if (_live < MaxServices || _disposed)
+                {
+                    _live++;
+                    return null;
+                }
+
+                Monitor.Wait(_idle);
+            }
+        }
+    }
+
+    /// <summary>A service is gone (killed, or never started): another may start.</summary>
+    private void Lost()
+    {
+        lock (_idle)
+        {
+            _live--;
+            Monitor.PulseAll(_idle);
+        }
     }
 
     private (CSharpBuild Build, bool Healthy) Run(HostProcess service, IReadOnlyList<(string Path, string Text)> sources)
@@ -206,12 +250,14 @@ internal sealed class CSharpCompileService(HostLauncher launcher, bool enforceAl
             if (!_disposed)
             {
                 _idle.Push(service);
+                Monitor.PulseAll(_idle);
                 return;
             }
         }
 
         service.Kill("retired");
         service.Dispose();
+        Lost();
     }
 
     public void Dispose()
@@ -224,6 +270,8 @@ internal sealed class CSharpCompileService(HostLauncher launcher, bool enforceAl
                 service.Kill("retired");
                 service.Dispose();
             }
+
+            Monitor.PulseAll(_idle);
         }
     }
 }

@@ -112,7 +112,7 @@ internal sealed class HostLauncher : IDisposable
             _starting++;
         }
 
-        _ = Task.Run(() =>
+        Spawner.InBackground(() =>
         {
             var ok = TryStartWorker(out var worker, out _, longLived: true);
             lock (_fresh)
@@ -189,11 +189,14 @@ internal sealed class HostLauncher : IDisposable
             // W^X double-maps code through a memfd, which the sandbox's zero file-size limit forbids.
             ["DOTNET_EnableWriteXorExecute"] = "0",
             ["DOTNET_TieredPGO"] = "0",
-            ["DOTNET_TC_CallCounting"] = "0",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_gcServer"] = "0",
             ["DOTNET_GCgen0size"] = "0x1000000",
         };
+        // A worker runs a driver's few methods briefly: tier-0 code, never recompiled. A compile service runs
+        // Roslyn for the whole run: its precompiled (ReadyToRun) code as it is, the rest JIT-compiled optimised
+        // once, as the grader itself runs in Release.
+        env[mode.Count == 0 ? "DOTNET_TC_CallCounting" : "DOTNET_TieredCompilation"] = "0";
         IReadOnlyList<string> args = _launchPath is null
             ? [_workerDll, .. mode]
             : ["--in-fd", "{in}", "--out-fd", "{out}", "--nproc", "512", "--view",

@@ -31,6 +31,12 @@ internal static class Spawner
         return done.Task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Runs <paramref name="work"/> (which starts a host and waits for it) on a thread of its own, not
+    /// the pool's: blocked pool threads would starve the grading jobs until the pool grows (about one thread a
+    /// second).</summary>
+    public static void InBackground(Action work) =>
+        _ = Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     private static BlockingCollection<Action> Start()
     {
         var work = new BlockingCollection<Action>();
