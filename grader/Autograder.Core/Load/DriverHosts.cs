@@ -22,19 +22,16 @@ internal interface IDriverHost : IDisposable
 }
 
 /// <summary>
-/// C# drivers: one worker process serves every instance (a fresh load context each), and is replaced when
-/// an instance kills it or earlier instances fill half its heap. A healthy worker goes back to the
-/// launcher's pool when the submission is done: the next submission's driver gets fresh load contexts in
-/// it, and the compile-time allowlist leaves a driver nothing else to leave behind (no threads, files,
-/// timers, finalizers, reflection or unsafe code). That holds after an oops too: it is an exception
-/// thrown at a kernel call, which unwinds only the driver's own frames, and the instance is never
-/// called again (its later kernel calls throw it again).
+/// C# drivers: one worker process serves every instance of one submission (a fresh load context each), and
+/// is replaced when an instance kills it or earlier instances fill half its heap. It never serves another
+/// submission: when this submission is done it is killed (<see cref="HostLauncher.TryRentWorker"/> hands out
+/// only fresh workers), so nothing a driver leaves in its process (the intern pool, a static of the runtime it
+/// reached through a hole in the allowlist) reaches anyone else's grade.
 /// </summary>
 internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) : IDriverHost
 {
     private HostProcess? _worker;
     private int _outputMark;
-    private bool _faulted;
     private readonly System.Text.StringBuilder _output = new();
 
     public string Output => _output.ToString() + (_worker?.OutputSince(_outputMark) ?? "");
@@ -102,23 +99,10 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
 
     public void Abort()
     {
-        _faulted = true;
         _worker?.Kill("interrupted");
     }
 
-    public void Dispose()
-    {
-        if (_worker is { HasExited: false } worker && !_faulted)
-        {
-            _output.Append(worker.OutputSince(_outputMark));
-            _worker = null;
-            launcher.ReturnWorker(worker);
-        }
-        else
-        {
-            Retire();
-        }
-    }
+    public void Dispose() => Retire();
 }
 
 /// <summary>

@@ -363,7 +363,7 @@ internal sealed class HostProcess : IDisposable
     }
 
     /// <summary>What the process printed so far, from <paramref name="mark"/> (an earlier <see cref="OutputLength"/>)
-    /// on, without waiting: a pooled worker serves several submissions, each shown only its own output.</summary>
+    /// on, without waiting (a live worker's pipes stay open).</summary>
     public string OutputSince(int mark)
     {
         lock (_output)
@@ -383,9 +383,6 @@ internal sealed class HostProcess : IDisposable
             }
         }
     }
-
-    /// <summary>Submissions this worker has served (pooled workers are reused a bounded number of times).</summary>
-    public int Uses { get; set; }
 
     /// <summary>
     /// Kills a fork server whose children have all ended and returns what it printed, without waiting for it

@@ -231,9 +231,6 @@ public sealed record TraceEvent
 /// <summary>A source file of the submission, kept so reports re-render from results.json alone.</summary>
 public sealed record SourceFile(string Path, string Text, bool Truncated = false);
 
-/// <summary>A compiler diagnostic mapped to the student's file.</summary>
-public sealed record Diagnostic(string Severity, string File, int Line, int Column, string Message, string? Code = null);
-
 public sealed record StudentInfo(string? Name, string? Email, string? LmsId);
 
 /// <summary>An instructor's override of a check's points or the total.</summary>

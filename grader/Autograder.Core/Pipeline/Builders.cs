@@ -4,8 +4,8 @@ using Autograder.Submissions;
 
 namespace Autograder.Pipeline;
 
-/// <summary>C# drivers: Roslyn in memory against the kernel-API assembly; run in the worker.</summary>
-internal sealed class CSharpBuilder(CSharpCompiler compiler) : ISubmissionBuilder
+/// <summary>C# drivers: Roslyn against the kernel-API assembly, in a sandboxed compile service; run in a worker.</summary>
+internal sealed class CSharpBuilder(CSharpCompileService compiler) : ISubmissionBuilder
 {
     public BuildResult Build(Submission submission)
     {
@@ -17,9 +17,15 @@ internal sealed class CSharpBuilder(CSharpCompiler compiler) : ISubmissionBuilde
 
         var build = compiler.Compile(files);
         var diagnostics = notes.Concat(build.Diagnostics).ToList();
+        if (build.GraderGap is not null)
+        {
+            return new BuildResult { Sources = SourceLoader.ForReport(files), Diagnostics = diagnostics, GraderGap = build.GraderGap };
+        }
+
         if (!build.Success || build.Assembly is null)
         {
-            return BuildResult.DoesNotCompile(files, diagnostics);
+            var failed = BuildResult.DoesNotCompile(files, diagnostics);
+            return build.Failure is null ? failed : failed with { Failure = build.Failure };
         }
 
         var assembly = build.Assembly;

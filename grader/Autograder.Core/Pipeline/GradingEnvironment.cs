@@ -11,20 +11,28 @@ namespace Autograder.Pipeline;
 internal sealed class GradingEnvironment : IDisposable
 {
     private static readonly string[] WorkerFiles =
-        ["Autograder.Worker.dll", "Autograder.Worker.runtimeconfig.json", "Autograder.Worker.deps.json", "Autograder.KernelApi.dll"];
+        ["Autograder.Worker.dll", "Autograder.Worker.runtimeconfig.json", "Autograder.Worker.deps.json", "Autograder.KernelApi.dll",
+            "Microsoft.CodeAnalysis.dll", "Microsoft.CodeAnalysis.CSharp.dll"];
 
     private readonly List<string> _warnings = [];
     private readonly CCompiler _cCompiler;
+    private readonly CSharpCompileService _csharpCompiler;
     private readonly Dictionary<Language, ISubmissionBuilder> _builders;
 
-    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler, bool allowlistOff)
+    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler, bool allowlistOff, bool warmRoslyn)
     {
         Launcher = launcher;
         _cCompiler = cCompiler;
+        // allowlistOff is the test-only switch of GradeOptions.AllowlistOff (sandbox tests); never set in production.
+        _csharpCompiler = new CSharpCompileService(launcher, enforceAllowlist: !allowlistOff);
+        // Roslyn's cold start (references, JIT) in a first service, in the background while the run begins.
+        if (warmRoslyn)
+        {
+            _csharpCompiler.WarmUp();
+        }
         _builders = new()
         {
-            // allowlistOff is the test-only switch of GradeOptions.AllowlistOff (sandbox tests); never set in production.
-            [Language.CSharp] = new CSharpBuilder(new CSharpCompiler(enforceAllowlist: !allowlistOff)),
+            [Language.CSharp] = new CSharpBuilder(_csharpCompiler),
             [Language.C] = new CBuilder(cCompiler),
         };
     }
@@ -41,12 +49,6 @@ internal sealed class GradingEnvironment : IDisposable
     /// `check my-rng.c` would only pay its CPU on a small machine).</param>
     public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false, bool warmRoslyn = true)
     {
-        // Roslyn's cold start (references, JIT) overlaps the native toolchain's check and build.
-        if (warmRoslyn)
-        {
-            _ = Task.Run(CSharpCompiler.WarmUp);
-        }
-
         var (toolchain, problem) = NativeToolchain.Shared;
         var warnings = new List<string>();
         string? launch = null;
@@ -80,9 +82,8 @@ internal sealed class GradingEnvironment : IDisposable
             }
         }
 
-        // With the allowlist off only the OS sandbox stands between a driver and its worker: no reuse then.
-        var launcher = new HostLauncher(workerDir, launch, new HostLimits()) { ReuseWorkers = !allowlistOff };
-        var environment = new GradingEnvironment(launcher, new CCompiler(NativeToolchain.Shared), allowlistOff);
+        var launcher = new HostLauncher(workerDir, launch, new HostLimits());
+        var environment = new GradingEnvironment(launcher, new CCompiler(NativeToolchain.Shared), allowlistOff, warmRoslyn);
         foreach (var w in warnings)
         {
             environment._warnings.Add(w);
@@ -148,6 +149,7 @@ internal sealed class GradingEnvironment : IDisposable
 
     public void Dispose()
     {
+        _csharpCompiler.Dispose();
         Launcher.Dispose();
         _cCompiler.Dispose();
     }
