@@ -12,10 +12,6 @@ namespace Autograder.Tests.Integration;
 [NonParallelizable]
 public class ExamplesTests
 {
-    // Check order of the default rubric.
-    private static readonly string[] Checks =
-        ["build", "load", "dmesg", "ioctl-encoding", "rand", "seed", "determinism", "efault", "enotty", "user-memory", "unload", "error-paths"];
-
     // P passed, F failed (the submission's fault), E error (the submission crashed or oopsed), S skipped.
     // One row per defect; the C and the C# example of a defect must agree (same folder name).
     private static readonly Dictionary<string, string> Expected = new()
@@ -117,7 +113,7 @@ public class ExamplesTests
     {
         Assert.That(Expected.TryGetValue(defect, out var expected), Is.True, $"add '{defect}' to the table");
         var result = _results[id];
-        var actual = string.Concat(Checks.Select(c => Letter(result.Checks.Single(r => r.Id == c))));
+        var actual = VerdictLetters.Of(result);
         Assert.That(actual, Is.EqualTo(expected), Explain(result));
         Assert.That(result.Checks.Where(c => c.Status is CheckStatuses.Failed or CheckStatuses.Error).Select(c => c.Fault), Has.All.EqualTo(Faults.Submission));
         Assert.That(result.Checks.Where(c => c.Status != CheckStatuses.Passed).Select(c => c.Feedback), Has.All.Not.Empty, "every check that did not pass says why");
@@ -251,16 +247,7 @@ public class ExamplesTests
 
     private static string Defect(string id) => id.StartsWith("csharp-", StringComparison.Ordinal) ? id["csharp-".Length..] : id["c-".Length..];
 
-    private static char Letter(CheckResult r) => r.Status switch
-    {
-        CheckStatuses.Passed => 'P',
-        CheckStatuses.Failed => 'F',
-        CheckStatuses.Error => 'E',
-        _ => 'S',
-    };
-
-    private static string Explain(SubmissionResult r) =>
-        string.Join("\n", r.Checks.Where(c => c.Status != CheckStatuses.Passed).Select(c => $"{c.Id}: {c.Status}: {c.Feedback}"));
+    private static string Explain(SubmissionResult r) => VerdictLetters.Explain(r);
 
     private static void CopyDirectory(string from, string to)
     {

@@ -27,9 +27,6 @@ namespace Autograder.Tests.Integration;
 [NonParallelizable]
 public class ModelParityTests
 {
-    private static readonly string[] Checks =
-        ["build", "load", "dmesg", "ioctl-encoding", "rand", "seed", "determinism", "efault", "enotty", "user-memory", "unload", "error-paths"];
-
     /// <summary>A defect: where it goes (rand = the RAND case, exit = the start of module_exit), its C and its
     /// C# statements, and the statuses it deserves (P passed, F failed, E the kernel oopsed).</summary>
     private sealed record Defect(string Name, string Where, string C, string CSharp, string Expected);
@@ -128,14 +125,7 @@ public class ModelParityTests
         File.WriteAllText(path, text);
     }
 
-    private static string Letters(SubmissionResult r) => string.Concat(Checks.Select(id => r.Checks.Single(c => c.Id == id).Status switch
-    {
-        CheckStatuses.Passed => 'P',
-        CheckStatuses.Failed => 'F',
-        CheckStatuses.Error => 'E',
-        _ => 'S',
-    }));
+    private static string Letters(SubmissionResult r) => VerdictLetters.Of(r);
 
-    private static string Explain(SubmissionResult r) =>
-        string.Join("\n", r.Checks.Where(c => c.Status != CheckStatuses.Passed).Select(c => $"{c.Id}: {c.Status}: {c.Feedback}"));
+    private static string Explain(SubmissionResult r) => VerdictLetters.Explain(r);
 }
