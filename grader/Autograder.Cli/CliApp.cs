@@ -40,6 +40,9 @@ internal static class CliApp
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Re-render the exports of a results.json (with instructor overrides) without grading again.")
                 .WithExample("report", "reports/results.json", "--overrides", "overrides.csv", "--out", "final");
+            config.AddCommand<ReviewCommand>("review")
+                .WithDescription("Serve a results.json for instructors and TAs to review: points and comments per check, saved in SQLite.")
+                .WithExample("review", "reports/results.json");
             config.AddCommand<GradescopeCommand>("gradescope")
                 .WithDescription("Run as a Gradescope autograder: grade /autograder/submission, write /autograder/results/results.json.");
         });
