@@ -62,6 +62,8 @@ internal sealed class ReviewServer : IAsyncDisposable
         app.MapGet("/index.html", handlers.Overview);
         app.MapGet("/submissions/{file}", handlers.Submission);
         app.MapGet("/overrides.csv", handlers.OverridesCsv);
+        // Browsers ask for it; nothing to show, and a 404 would be an error in the console.
+        app.MapGet("/favicon.ico", () => Results.NoContent());
         app.MapPost("/reviewer", (Delegate)handlers.SetReviewer);
         app.MapPost("/save", (Delegate)handlers.Save);
         await app.StartAsync(cancellationToken);
