@@ -116,22 +116,12 @@ internal sealed class ReviewStore
     {
         using var connection = Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT submission, target, points, comment, reviewed, auto_points, auto_status, version, changed_by, changed_at FROM reviews ORDER BY submission, target";
+        command.CommandText = $"SELECT {Columns} FROM reviews ORDER BY submission, target";
         using var reader = command.ExecuteReader();
         var rows = new List<ReviewRow>();
         while (reader.Read())
         {
-            rows.Add(new ReviewRow(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : ParseDecimal(reader.GetString(2)),
-                reader.GetString(3),
-                reader.GetInt64(4) != 0,
-                ParseDecimal(reader.GetString(5)),
-                reader.GetString(6),
-                reader.GetInt64(7),
-                reader.GetString(8),
-                DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+            rows.Add(Row(reader));
         }
 
         return rows;
@@ -150,7 +140,7 @@ internal sealed class ReviewStore
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                ParseTime(reader.GetString(3)),
                 reader.GetString(4),
                 reader.GetString(5),
                 reader.GetString(6)));
@@ -226,22 +216,26 @@ internal sealed class ReviewStore
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT points, comment, reviewed, auto_points, auto_status, version, changed_by, changed_at FROM reviews WHERE submission = $submission AND target = $target";
+        command.CommandText = $"SELECT {Columns} FROM reviews WHERE submission = $submission AND target = $target";
         command.Parameters.AddWithValue("$submission", submission);
         command.Parameters.AddWithValue("$target", target);
         using var reader = command.ExecuteReader();
-        return !reader.Read() ? null : new ReviewRow(
-            submission,
-            target,
-            reader.IsDBNull(0) ? null : ParseDecimal(reader.GetString(0)),
-            reader.GetString(1),
-            reader.GetInt64(2) != 0,
-            ParseDecimal(reader.GetString(3)),
-            reader.GetString(4),
-            reader.GetInt64(5),
-            reader.GetString(6),
-            DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+        return reader.Read() ? Row(reader) : null;
     }
+
+    private const string Columns = "submission, target, points, comment, reviewed, auto_points, auto_status, version, changed_by, changed_at";
+
+    private static ReviewRow Row(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.IsDBNull(2) ? null : ParseDecimal(reader.GetString(2)),
+        reader.GetString(3),
+        reader.GetInt64(4) != 0,
+        ParseDecimal(reader.GetString(5)),
+        reader.GetString(6),
+        reader.GetInt64(7),
+        reader.GetString(8),
+        ParseTime(reader.GetString(9)));
 
     private SqliteConnection Connect()
     {
@@ -333,6 +327,8 @@ internal sealed class ReviewStore
     private static string FormatDecimal(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static decimal ParseDecimal(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static string FormatTime(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Autograder.Cli.Review;
 using Autograder.Report;
+using Autograder.Tests.Report;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 
@@ -12,8 +13,6 @@ namespace Autograder.Tests.Review;
 [NonParallelizable]
 public sealed class ReviewBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     private string _dir = "";
     private ReviewStore? _store;
     private ReviewServer? _server;
@@ -23,7 +22,7 @@ public sealed class ReviewBrowserTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        if (!File.Exists(Chromium))
+        if (!SystemChromium.Installed)
         {
             Assert.Ignore("chromium not installed: apt-get install chromium");
         }
@@ -33,17 +32,7 @@ public sealed class ReviewBrowserTests
         var run = Reports.ReadResults(Path.Combine(_dir, "results.json"));
         _server = await ReviewServer.StartAsync(new ReviewPages(run, _store), _store, new IPEndPoint(IPAddress.Loopback, 0), CancellationToken.None);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Timeout = 120_000,
-            Args =
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            ],
-        });
+        _browser = await SystemChromium.LaunchAsync(_playwright);
     }
 
     [OneTimeTearDown]
