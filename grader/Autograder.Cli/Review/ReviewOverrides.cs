@@ -23,9 +23,17 @@ internal static class ReviewOverrides
                 continue;
             }
 
-            if (r.Target != ReviewStore.Total && s.Checks.All(c => c.Id != r.Target))
+            var check = s.Checks.FirstOrDefault(c => c.Id == r.Target);
+            if (r.Target != ReviewStore.Total && check is null)
             {
                 notes.Add($"review of {r.Submission} {r.Target} left out: the submission has no check {r.Target}");
+                continue;
+            }
+
+            if (check is not null && r.Points > check.MaxPoints)
+            {
+                // A regrade with another rubric lowered the maximum: the review must be looked at again.
+                notes.Add($"review of {r.Submission} {r.Target} left out: its {ReportText.Points(r.Points.Value)} points exceed the check's maximum {ReportText.Points(check.MaxPoints)} now");
                 continue;
             }
 

@@ -86,6 +86,24 @@ public sealed class ReviewProcessTests
         }
     }
 
+    [TestCase("review", "--listen", "8080")]
+    [TestCase("review", "--listen", "localhost:8080")]
+    [TestCase("report", "--overrides", "results.json", "--review", "results.json")]
+    public void Bad_options_are_exit_2(params string[] args)
+    {
+        var dir = ReviewFixture.NewFolder();
+        try
+        {
+            var full = args.Select(a => a == "results.json" ? Path.Combine(dir, a) : a).ToList();
+            full.Insert(1, Path.Combine(dir, "results.json"));
+            Assert.That(CliHarness.Run([.. full]).ExitCode, Is.EqualTo(2));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static async Task SignIn(ReviewProcess server, string name)
     {
         var ask = await server.Client.GetStringAsync(server.Url);
