@@ -39,7 +39,18 @@ internal sealed class ReviewCommand(CliConsoles consoles) : AutograderCommand<Re
     {
         var run = Reports.ReadResults(settings.Results);
         var store = ReviewStore.Open(settings.DbPath, create: true);
-        await using var server = await ReviewServer.StartAsync(new ReviewPages(run, store), store, settings.Endpoint!, cancellationToken);
+        ReviewServer server;
+        try
+        {
+            server = await ReviewServer.StartAsync(new ReviewPages(run, store), store, settings.Endpoint!, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            // Kestrel's "address already in use", an address this machine does not have: the operator's to fix.
+            throw new Pipeline.OperatorException($"cannot listen on {settings.Endpoint}: {e.Message}");
+        }
+
+        await using var running = server;
         Consoles.Out.WriteLine($"Reviewing {run.Submissions.Count} submission(s); reviews are saved in {store.Path}");
         Consoles.Out.WriteLine("Open (the token in the URL is the key to the server; Ctrl+C stops it):");
         Consoles.Out.WriteLine(server.Url.AbsoluteUri);

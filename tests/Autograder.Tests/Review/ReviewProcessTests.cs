@@ -21,6 +21,14 @@ public sealed class ReviewProcessTests
                 Assert.That(server.Url.Host, Is.EqualTo("127.0.0.1"));
                 await SignIn(server, "Ann");
                 var page = await server.Client.GetStringAsync("/submissions/bob.html");
+                using (var forged = await server.Client.PostAsync("/save", new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["submission"] = "bob", ["target"] = "dmesg", ["version"] = "0", ["points"] = "5",
+                })))
+                {
+                    Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a form without the anti-forgery token");
+                }
+
                 using var save = await server.Client.PostAsync("/save", new FormUrlEncodedContent(new Dictionary<string, string>
                 {
                     ["__antiforgery"] = ReviewFixture.Antiforgery(page),
@@ -82,6 +90,26 @@ public sealed class ReviewProcessTests
         }
         finally
         {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void An_address_in_use_is_exit_2()
+    {
+        var dir = ReviewFixture.NewFolder();
+        var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            var outcome = CliHarness.Run("review", Path.Combine(dir, "results.json"), "--listen", $"127.0.0.1:{port}");
+            Assert.That(outcome.ExitCode, Is.EqualTo(2), outcome.Error);
+            Assert.That(outcome.Error, Does.Contain($"cannot listen on 127.0.0.1:{port}"));
+        }
+        finally
+        {
+            taken.Stop();
             Directory.Delete(dir, recursive: true);
         }
     }
