@@ -91,10 +91,11 @@ internal sealed class ReviewServer : IAsyncDisposable
             headers["X-Content-Type-Options"] = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cache-Control"] = "no-store";
+            headers["X-Frame-Options"] = "DENY";
             if (context.Request.Query.TryGetValue("token", out var query) && Matches(query.ToString()))
             {
                 context.Response.Cookies.Append(TokenCookie, token, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
-                context.Response.Redirect(context.Request.Path.HasValue ? context.Request.Path.Value! : "/");
+                context.Response.Redirect(LocalPath(context.Request.Path.Value));
                 return;
             }
 
@@ -152,9 +153,7 @@ internal sealed class ReviewServer : IAsyncDisposable
                 Path = "/",
                 MaxAge = TimeSpan.FromDays(365),
             });
-            var back = form["return"].ToString();
-            // Only a path of this server: never an open redirect.
-            return Results.Redirect(back.StartsWith('/') && !back.StartsWith("//", StringComparison.Ordinal) && !back.Contains('\\') ? back : "/", permanent: false);
+            return Results.Redirect(LocalPath(form["return"].ToString()));
         }
 
         public async Task<IResult> Save(HttpContext context)
@@ -238,6 +237,10 @@ internal sealed class ReviewServer : IAsyncDisposable
             var tokens = antiforgery.GetAndStoreTokens(context);
             return Html(pages.AskName(tokens.FormFieldName, tokens.RequestToken ?? "", context.Request.Path.Value ?? "/"));
         }
+
+        /// <summary>Only a path of this server (never "//host/..."): no open redirect.</summary>
+        private static string LocalPath(string? path) =>
+            path is { Length: > 0 } && path[0] == '/' && !path.StartsWith("//", StringComparison.Ordinal) && !path.Contains('\\') ? path : "/";
 
         private static IResult Expired() =>
             Results.BadRequest("the form has expired (the server restarted?): reload the page and save again");

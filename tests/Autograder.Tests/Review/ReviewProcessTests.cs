@@ -45,7 +45,7 @@ public sealed class ReviewProcessTests
 
             using (var again = ReviewProcess.Start(results))
             {
-                await SignIn(again, "Ben");
+                await SignIn(again, "Zoë O'Brien");
                 Assert.That(await again.Client.GetStringAsync("/overrides.csv"), Is.EqualTo("id,check,points,comment\nbob,dmesg,3,kill test\n"));
                 Assert.That(await again.Client.GetStringAsync("/submissions/bob.html"), Does.Contain("saved by Ann at"));
             }
@@ -142,6 +142,7 @@ public sealed class ReviewProcessTests
             ["name"] = name,
             ["return"] = "/",
         }));
-        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain($"Reviewing as <strong>{name}</strong>"));
+        var encoded = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All).Encode(name);
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain($"Reviewing as <strong>{encoded}</strong>"), "the name survives the cookie");
     }
 }
