@@ -17,7 +17,7 @@ namespace Autograder.Benchmarks;
 /// </summary>
 internal static class ClassBenchmark
 {
-    public sealed record Settings(int Submissions, string OutDir, int Jobs, string Examples);
+    public sealed record Settings(int Submissions, string OutDir, int Jobs, string Examples, Generator.Mix Mix);
 
     public static string FindExamples()
     {
@@ -35,6 +35,9 @@ internal static class ClassBenchmark
     public static async Task<int> RunAsync(Settings settings)
     {
         var process = Stopwatch.StartNew();
+        // As a user waits: from this process's start (runtime start-up and JIT included).
+        var processStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+        var generation = Stopwatch.StartNew();
         var submissionsDir = Path.Combine(settings.OutDir, "submissions");
         var cacheRoot = Path.Combine(settings.OutDir, "cache");
         var reportsDir = Path.Combine(settings.OutDir, "reports");
@@ -47,15 +50,19 @@ internal static class ClassBenchmark
         }
 
         var templates = Generator.LoadTemplates(settings.Examples);
+        var kinds = Generator.Assign(settings.Submissions, settings.Mix);
         var salt = Guid.NewGuid().ToString("N")[..8];
         for (var i = 0; i < settings.Submissions; i++)
         {
-            Generator.Write(submissionsDir, templates, i, salt);
+            Generator.Write(submissionsDir, templates, kinds, i, salt);
         }
 
         var submissions = SubmissionFinder.Find(submissionsDir);
         var csharp = submissions.Count(s => s.Language == Language.CSharp);
-        Console.WriteLine($"{submissions.Count} submissions ({csharp} C#, {submissions.Count - csharp} C) from {templates.Count} examples, {settings.Jobs} jobs, {Environment.ProcessorCount} cores");
+        // Writing the class is the benchmark's own work, which a user of grade does not wait for.
+        var generationTime = generation.Elapsed;
+        Console.WriteLine($"{submissions.Count} submissions ({csharp} C#, {submissions.Count - csharp} C) from {templates.Values.Sum(t => t.Count)} examples, {settings.Jobs} jobs, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"mix: {settings.Mix} (--mix hang=3,crash=5,flood=2,compile-error=5)");
 
         // 1. The real pipeline, cold (Roslyn not yet loaded in this process), then every report, as grade
         //    does: results spool to disk as they come and the exports stream them. The cache is on, as the
@@ -65,18 +72,27 @@ internal static class ClassBenchmark
         var clock = Stopwatch.StartNew();
         observer.Start(clock);
         IReadOnlyList<SubmissionSummary> graded;
-        double wall, reportsWall;
+        double gradeWall, reportsWall, wall;
         using (var run = await Grader.RunSpooledAsync(submissions, options, observer, reportsDir, CancellationToken.None))
         {
-            wall = clock.Elapsed.TotalSeconds;
+            gradeWall = clock.Elapsed.TotalSeconds;
             var reportsClock = Stopwatch.StartNew();
             Reports.Write(run, reportsDir, new ReportOptions());
             reportsWall = reportsClock.Elapsed.TotalSeconds;
+            wall = (DateTime.UtcNow - processStart - generationTime).TotalSeconds;
             graded = run.Summaries;
         }
 
         var rssEnd = RssMb();
         var heapEnd = Math.Round(GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0), 1);
+        var resultsJson = Path.Combine(reportsDir, "results.json");
+        var resultsMb = new FileInfo(resultsJson).Length / (1024.0 * 1024.0);
+        // `report` on the class's own results.json: read it back whole and render every export (after the
+        // RSS figures: report holds the whole run in memory, by design).
+        var reportClock = Stopwatch.StartNew();
+        Reports.Write(Reports.ReadResults(resultsJson), Path.Combine(settings.OutDir, "report"), new ReportOptions());
+        var reportCommand = reportClock.Elapsed.TotalSeconds;
+        var costs = observer.Costs();
         var faults = graded.Count(s => s.GraderFault || s.Outcome == Outcomes.HarnessError);
 
         // 2. The bare compile of the same sources on as many cores (Roslyn is warm now: the pipeline used it).
@@ -86,7 +102,7 @@ internal static class ClassBenchmark
         var late = Math.Max(1, submissions.Count / 100);
         for (var i = 0; i < late; i++)
         {
-            Generator.Write(submissionsDir, templates, i * (submissions.Count / late), salt + "late");
+            Generator.Write(submissionsDir, templates, kinds, i * (submissions.Count / late), salt + "late");
         }
 
         var again = SubmissionFinder.Find(submissionsDir);
@@ -99,7 +115,16 @@ internal static class ClassBenchmark
         {
             Submissions = submissions.Count,
             WallS = Round(wall),
+            GradeS = Round(gradeWall),
             ReportsS = Round(reportsWall),
+            ReportCommandS = Round(reportCommand),
+            ResultsJsonMb = Round(resultsMb),
+            ResultsJsonKbPerSubmission = Round(resultsMb * 1024 / submissions.Count),
+            Mix = settings.Mix.ToString(),
+            MeanCheckMsByKind = costs.ToDictionary(c => c.Key, c => Round(c.Value.MeanCheckMs)),
+            MeanGradeMsByKind = costs.ToDictionary(c => c.Key, c => Round(c.Value.MeanGradeMs)),
+            CountByKind = costs.ToDictionary(c => c.Key, c => c.Value.Count),
+            HangCostRatio = HangRatios(costs),
             ThroughputPerS = Round(submissions.Count / wall),
             RatioVsBareCompile = Round(wall / bare.Total.TotalSeconds),
             FirstResultMs = Math.Round(observer.FirstResult.TotalMilliseconds),
@@ -136,8 +161,11 @@ internal static class ClassBenchmark
         {
             ("submissions (C# / C)", $"{s.Submissions} ({s.CSharpSubmissions} / {s.CSubmissions})"),
             ("cores / jobs", $"{s.Cores} / {s.Jobs}"),
-            ("wall (grade)", $"{s.WallS:0.00} s"),
-            ("reports (all formats)", $"{s.ReportsS:0.00} s"),
+            ("wall (start to reports written)", $"{s.WallS:0.00} s"),
+            ("  grading", $"{s.GradeS:0.00} s"),
+            ("  reports (all formats)", $"{s.ReportsS:0.00} s"),
+            ("report (read results.json, all formats)", $"{s.ReportCommandS:0.00} s"),
+            ("results.json", $"{s.ResultsJsonMb:0.0} MB ({s.ResultsJsonKbPerSubmission:0.0} KB a submission)"),
             ("throughput", $"{s.ThroughputPerS:0.0} /s"),
             ("bare compile (C# + C)", $"{s.BareCompileS:0.00} s ({s.BareCompileCSharpS:0.00} + {s.BareCompileCS:0.00})"),
             ("ratio vs bare compile", $"{s.RatioVsBareCompile:0.00}"),
@@ -148,6 +176,9 @@ internal static class ClassBenchmark
             ("grader faults", s.GraderFaults.ToString(CultureInfo.InvariantCulture)),
             ($"cached rerun ({s.CachedRerunChanged} changed)", $"{s.CachedRerunS:0.00} s ({s.CachedRerunSameScore} same scores)"),
         };
+        rows = [.. rows, .. s.CountByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k =>
+            ($"  {k.Key} ({k.Value})", $"checks {s.MeanCheckMsByKind[k.Key]:0} ms, grade {s.MeanGradeMsByKind[k.Key]:0} ms a submission")),
+            .. s.HangCostRatio.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => ($"  hang cost ratio {k.Key}", $"{k.Value:0.00}x a correct one's checks"))];
         var width = rows.Max(r => r.Name.Length);
         Console.WriteLine();
         foreach (var (name, value) in rows)
@@ -222,10 +253,66 @@ internal static class ClassBenchmark
         }
     }
 
+    /// <summary>Check time of each hang template / that of a correct submission of its language (target ≤ 3).</summary>
+    private static Dictionary<string, double> HangRatios(Dictionary<string, KindCost> costs)
+    {
+        var ratios = new Dictionary<string, double>();
+        foreach (var (kind, cost) in costs.Where(c => c.Key.StartsWith(Generator.Kinds.Hang + " ", StringComparison.Ordinal)))
+        {
+            var language = kind.Contains("csharp", StringComparison.Ordinal) ? "csharp" : "c";
+            if (costs.TryGetValue($"correct {language}", out var correct) && correct.MeanCheckMs > 0)
+            {
+                ratios[kind[(Generator.Kinds.Hang.Length + 1)..]] = Round(cost.MeanCheckMs / correct.MeanCheckMs);
+            }
+        }
+
+        return ratios;
+    }
+
+    /// <summary>Mean costs of one kind of submission: check time (summed over its checks) and grade time (build too).</summary>
+    private sealed record KindCost(int Count, double MeanCheckMs, double MeanGradeMs);
+
     private sealed class Observer(int total) : IGradeObserver
     {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<string, (int Count, long CheckMs, long GradeMs)> _costs = [];
         private Stopwatch? _clock;
         private int _done;
+
+        /// <summary>By kind: correct / defective (ordinary ones by their score) and language, and each defect
+        /// kind by language; hangs also by template (init or ioctl loop).</summary>
+        public Dictionary<string, KindCost> Costs()
+        {
+            lock (_lock)
+            {
+                return _costs.ToDictionary(c => c.Key, c => new KindCost(c.Value.Count, (double)c.Value.CheckMs / c.Value.Count, (double)c.Value.GradeMs / c.Value.Count));
+            }
+        }
+
+        private void Count(SubmissionResult result)
+        {
+            var kind = Generator.KindOf(result.Id);
+            if (kind == Generator.Kinds.Ordinary)
+            {
+                kind = result.Score == result.MaxScore && result.Outcome == Outcomes.Graded ? "correct" : "defective";
+            }
+
+            var checkMs = result.Checks.Sum(c => c.DurationMs);
+            var keys = new List<string> { $"{kind} {result.Language}" };
+            if (kind == Generator.Kinds.Hang)
+            {
+                keys.Add($"{kind} {result.Language} {(result.Id.Contains("loop-init", StringComparison.Ordinal) ? "init" : "ioctl")}");
+            }
+
+            lock (_lock)
+            {
+                foreach (var key in keys)
+                {
+                    var (count, check, grade) = _costs.GetValueOrDefault(key);
+                    _costs[key] = (count + 1, check + checkMs, grade + result.DurationMs);
+                }
+            }
+        }
 
         public TimeSpan FirstResult { get; private set; }
         public double RssAfter10Percent { get; private set; }
@@ -238,6 +325,7 @@ internal static class ClassBenchmark
 
         public void OnResult(SubmissionResult result)
         {
+            Count(result);
             var done = Interlocked.Increment(ref _done);
             if (done == 1 && _clock is not null)
             {
@@ -262,9 +350,23 @@ internal static class ClassBenchmark
     private sealed record Summary
     {
         public int Submissions { get; init; }
+        public string Mix { get; init; } = "";
+        /// <summary>As a user waits: process start to the last report written (less the benchmark's own
+        /// writing of the class).</summary>
         public double WallS { get; init; }
+        /// <summary>Grading alone (RunSpooledAsync to the last result): what wall_s measured before issue 16.</summary>
+        public double GradeS { get; init; }
         /// <summary>Writing every report from the spool, after grading.</summary>
         public double ReportsS { get; init; }
+        /// <summary>What `report` does: read results.json back and write every export.</summary>
+        public double ReportCommandS { get; init; }
+        public double ResultsJsonMb { get; init; }
+        public double ResultsJsonKbPerSubmission { get; init; }
+        public Dictionary<string, int> CountByKind { get; init; } = [];
+        public Dictionary<string, double> MeanCheckMsByKind { get; init; } = [];
+        public Dictionary<string, double> MeanGradeMsByKind { get; init; } = [];
+        /// <summary>Per hang template (c init, csharp ioctl...): its check time / a correct one's of its language.</summary>
+        public Dictionary<string, double> HangCostRatio { get; init; } = [];
         public double ThroughputPerS { get; init; }
         public double RatioVsBareCompile { get; init; }
         public double FirstResultMs { get; init; }

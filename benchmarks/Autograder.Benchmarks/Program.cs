@@ -7,6 +7,8 @@ namespace Autograder.Benchmarks;
 /// <summary>
 /// <c>--submissions N --out DIR [--jobs J] [--examples DIR]</c>: the class benchmark (issue 8).
 /// <c>--micro [BenchmarkDotNet args]</c>: the micro-benchmarks of the hot paths.
+/// <c>--similarity --submissions N --out DIR</c>: the similarity of a class (see <see cref="SimilarityBenchmark"/>).
+/// <c>--student-loop [--cli PATH]</c>: a student's <c>autograder check</c>, cold and warm.
 /// </summary>
 internal static class Program
 {
@@ -18,7 +20,18 @@ internal static class Program
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "--similarity")
+        {
+            return SimilarityBenchmark.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "--student-loop")
+        {
+            return StudentLoop.Run(args.Length > 2 && args[1] == "--cli" ? args[2] : null, ClassBenchmark.FindExamples());
+        }
+
         var submissions = 200;
+        var mix = new Generator.Mix();
         string? outDir = null;
         var jobs = GradeOptions.DefaultJobs;
         string? examples = null;
@@ -39,13 +52,18 @@ internal static class Program
                     jobs = int.Parse(value, CultureInfo.InvariantCulture);
                     i++;
                     break;
+                case "--mix" when value is not null:
+                    mix = Generator.Mix.Parse(value);
+                    i++;
+                    break;
                 case "--examples" when value is not null:
                     examples = value;
                     i++;
                     break;
                 default:
                     await Console.Error.WriteLineAsync(
-                        "usage: Autograder.Benchmarks --submissions N --out DIR [--jobs J] [--examples DIR]\n" +
+                        "usage: Autograder.Benchmarks --submissions N --out DIR [--jobs J] [--examples DIR] [--mix hang=3,crash=5,flood=2,compile-error=5]\n" +
+                        "       Autograder.Benchmarks --student-loop [--cli PATH-TO-autograder]\n" +
                         "       Autograder.Benchmarks --micro [BenchmarkDotNet arguments, e.g. --filter '*']");
                     return 2;
             }
@@ -58,6 +76,6 @@ internal static class Program
         }
 
         examples ??= ClassBenchmark.FindExamples();
-        return await ClassBenchmark.RunAsync(new ClassBenchmark.Settings(submissions, Path.GetFullPath(outDir), Math.Max(1, jobs), examples));
+        return await ClassBenchmark.RunAsync(new ClassBenchmark.Settings(submissions, Path.GetFullPath(outDir), Math.Max(1, jobs), examples, mix));
     }
 }

@@ -43,6 +43,9 @@ internal static class CliApp
             config.AddCommand<ReviewCommand>("review")
                 .WithDescription("Serve a results.json for instructors and TAs to review: points and comments per check, saved in SQLite.")
                 .WithExample("review", "reports/results.json");
+            config.AddCommand<SimilarityCommand>("similarity")
+                .WithDescription("Show which submissions share code beyond the handout's skeleton (similarity, not proof); grades nothing.")
+                .WithExample("similarity", "submissions", "--known", "earlier-years", "--out", "reports");
             config.AddCommand<GradescopeCommand>("gradescope")
                 .WithDescription("Run as a Gradescope autograder: grade /autograder/submission, write /autograder/results/results.json.");
         });

@@ -38,6 +38,8 @@ internal interface IKernelBackend
     long RegisterChrdev(uint major, string name, Kernel.file_operations fops);
     void UnregisterChrdev(uint major, string name);
     void Printk(string raw);
+    /// <summary>True once the grader's dmesg is full (a log flood): printk then neither formats nor sends.</summary>
+    bool DmesgFull => false;
     /// <summary>Reports an oops the API detected itself; never returns normally.</summary>
     KernelOopsException Oops(OopsCode kind, ulong address, string message);
     ulong PciGetDevice(uint vendor, uint device);

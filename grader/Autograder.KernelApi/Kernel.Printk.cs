@@ -15,6 +15,12 @@ public static partial class Kernel
     /// <returns>The number of characters written.</returns>
     public static int printk(string fmt, params object?[] args)
     {
+        // Past the grader's dmesg cap nothing more is kept: a flood then costs no formatting either (issue 16).
+        if (Backend.DmesgFull)
+        {
+            return 0;
+        }
+
         var text = CFormat.Format(fmt ?? "(null)", args);
         if (text.Length > MaxRecord)
         {
@@ -83,7 +89,13 @@ public static partial class Kernel
     /// <param name="fmt">The format string.</param>
     /// <param name="args">The arguments.</param>
     /// <returns>0.</returns>
-    public static int pr_debug(string fmt, params object?[] args) => 0;
+    public static int pr_debug(string fmt, params object?[] args)
+    {
+        // Compiled out in a default kernel; the note lets the dmesg check say why nothing was printed.
+        var text = fmt ?? "(null)";
+        Backend.Note($"pr_debug printed nothing (no DEBUG, no dynamic debug): \"{(text.Length > 120 ? text[..120] : text)}\"");
+        return 0;
+    }
 
     /// <summary>A device (C's <c>struct device</c>), as dev_info/dev_err take it.</summary>
     public sealed class device

@@ -41,13 +41,15 @@ public static partial class Kernel
         public string Description { get; } = description;
     }
 
-    /// <summary>A sleeping lock (C's <c>struct mutex</c>). Drivers run one call at a time here, so it only keeps state.</summary>
+    /// <summary>A sleeping lock (C's <c>struct mutex</c>). Drivers run one call at a time here, so taking a mutex
+    /// this task already holds is the kernel's deadlock: an oops, as in the C model.</summary>
     public sealed class mutex
     {
         internal bool Locked { get; set; }
     }
 
-    /// <summary>A spinning lock (C's <c>spinlock_t</c>). Drivers run one call at a time here, so it only keeps state.</summary>
+    /// <summary>A spinning lock (C's <c>spinlock_t</c>). Drivers run one call at a time here, so taking a spinlock
+    /// this CPU already holds is the kernel's deadlock: an oops, as in the C model.</summary>
     public sealed class spinlock_t
     {
         internal bool Locked { get; set; }
@@ -59,14 +61,23 @@ public static partial class Kernel
 
     /// <summary>Takes a mutex.</summary>
     /// <param name="lock">The mutex.</param>
-    public static void mutex_lock(mutex @lock) => Require(@lock).Locked = true;
+    public static void mutex_lock(mutex @lock) => Take(Require(@lock));
 
     /// <summary>Takes a mutex unless a signal arrives (none does here).</summary>
     /// <param name="lock">The mutex.</param>
     /// <returns>0 once the mutex is held.</returns>
     public static int mutex_lock_interruptible(mutex @lock)
     {
-        Require(@lock).Locked = true;
+        Take(Require(@lock));
+        return 0;
+    }
+
+    /// <summary>Takes a mutex unless the task is killed (it is not, here).</summary>
+    /// <param name="lock">The mutex.</param>
+    /// <returns>0 once the mutex is held.</returns>
+    public static int mutex_lock_killable(mutex @lock)
+    {
+        Take(Require(@lock));
         return 0;
     }
 
@@ -99,7 +110,7 @@ public static partial class Kernel
 
     /// <summary>Takes a spinlock.</summary>
     /// <param name="lock">The spinlock.</param>
-    public static void spin_lock(spinlock_t @lock) => Require(@lock).Locked = true;
+    public static void spin_lock(spinlock_t @lock) => Take(Require(@lock));
 
     /// <summary>Releases a spinlock.</summary>
     /// <param name="lock">The spinlock.</param>
@@ -110,8 +121,8 @@ public static partial class Kernel
     /// <param name="flags">Receives the saved interrupt state.</param>
     public static void spin_lock_irqsave(spinlock_t @lock, out ulong flags)
     {
-        Require(@lock).Locked = true;
         flags = 0;
+        Take(Require(@lock));
     }
 
     /// <summary>Releases a spinlock taken with <see cref="spin_lock_irqsave"/>.</summary>
@@ -121,7 +132,7 @@ public static partial class Kernel
 
     /// <summary>Takes a spinlock with bottom halves disabled.</summary>
     /// <param name="lock">The spinlock.</param>
-    public static void spin_lock_bh(spinlock_t @lock) => Require(@lock).Locked = true;
+    public static void spin_lock_bh(spinlock_t @lock) => Take(Require(@lock));
 
     /// <summary>Releases a spinlock taken with <see cref="spin_lock_bh"/>.</summary>
     /// <param name="lock">The spinlock.</param>
@@ -159,6 +170,27 @@ public static partial class Kernel
     /// <param name="max">Maximum microseconds.</param>
     public static void usleep_range(ulong min, ulong max)
     {
+    }
+
+    // The same words as the C model (model.c), so a defect reads the same in both languages.
+    private static void Take(mutex @lock)
+    {
+        if (@lock.Locked)
+        {
+            throw Backend.Oops(OopsCode.Bug, 0, "mutex_lock() on a mutex this task already holds: the kernel would deadlock here");
+        }
+
+        @lock.Locked = true;
+    }
+
+    private static void Take(spinlock_t @lock)
+    {
+        if (@lock.Locked)
+        {
+            throw Backend.Oops(OopsCode.Bug, 0, "spin_lock() on a spinlock this CPU already holds: the kernel would deadlock here");
+        }
+
+        @lock.Locked = true;
     }
 
     private static T Require<T>(T? value) where T : class =>

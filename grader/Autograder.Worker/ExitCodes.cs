@@ -9,4 +9,6 @@ internal static class ExitCodes
     public const int Usage = 2;
     /// <summary>The channel broke or carried something unexpected (a grader bug or a dead grader).</summary>
     public const int ProtocolError = 3;
+    /// <summary>Compile service: a compilation exhausted the GC heap limit (the submission's doing).</summary>
+    public const int OutOfMemory = 5;
 }

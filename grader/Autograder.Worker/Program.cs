@@ -1,13 +1,15 @@
 using Autograder.Worker;
 using Microsoft.Win32.SafeHandles;
 
-// Autograder.Worker --in-fd N --out-fd M
-// Runs untrusted C# drivers for the grader. Protocol frames travel only over the two inherited file
-// descriptors; stdout and stderr are never part of the protocol.
+// Autograder.Worker [--compile] --in-fd N --out-fd M
+// Runs untrusted C# drivers for the grader, or (--compile) compiles students' C# sources for it without ever
+// running them. Protocol frames travel only over the two inherited file descriptors; stdout and stderr are
+// never part of the protocol.
 
-if (!TryParse(args, out var inFd, out var outFd))
+var compile = args.Length > 0 && args[0] == "--compile";
+if (!TryParse(compile ? args[1..] : args, out var inFd, out var outFd))
 {
-    await Console.Error.WriteLineAsync("usage: Autograder.Worker --in-fd N --out-fd M");
+    await Console.Error.WriteLineAsync("usage: Autograder.Worker [--compile] --in-fd N --out-fd M");
     return ExitCodes.Usage;
 }
 
@@ -15,7 +17,7 @@ if (!TryParse(args, out var inFd, out var outFd))
 using var input = new FileStream(new SafeFileHandle(inFd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
 // Unbuffered: each frame goes out in one write, and nothing waits in a buffer when a driver hangs.
 using var output = new FileStream(new SafeFileHandle(outFd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
-return new WorkerHost(input, output).Run();
+return compile ? CompileService.Run(input, output) : new WorkerHost(input, output).Run();
 
 static bool TryParse(string[] args, out nint inFd, out nint outFd)
 {

@@ -21,12 +21,19 @@ internal sealed class CheckSettings : CommandSettings
     [Description("Seed of the randomly drawn test cases, to replay a run.")]
     public int? Seed { get; init; }
 
+    [CommandOption("--traces <WHICH>")]
+    [Description("Which checks print their trace: failed (checks that did not pass) or all.")]
+    [DefaultValue("failed")]
+    public string Traces { get; init; } = "failed";
+
     [CommandOption("--no-cache")]
     [Description("Grade afresh instead of reusing the result of an unchanged submission.")]
     public bool NoCache { get; init; }
 
     public override ValidationResult Validate() =>
-        CommonGradingValidation.Validate(Path, Rubric) is { } error ? ValidationResult.Error(error) : ValidationResult.Success();
+        CommonGradingValidation.Validate(Path, Rubric) is { } error ? ValidationResult.Error(error)
+        : Traces is not ("failed" or "all") ? ValidationResult.Error($"--traces must be failed or all, got '{Traces}'")
+        : ValidationResult.Success();
 }
 
 /// <summary><c>check &lt;path&gt;</c>: the student's self-check with the visible checks only.</summary>
@@ -42,6 +49,7 @@ internal sealed class CheckCommand(CliConsoles consoles) : AutograderCommand<Che
             Visibility = "student",
             RandomSeed = settings.Seed,
             UseCache = !settings.NoCache,
+            AllTraces = settings.Traces == "all",
         };
         var observer = new WarningsOnly(Consoles.Out);
         var run = await Grader.RunAsync(intake.Submissions, options, observer, cancellationToken);
@@ -51,7 +59,7 @@ internal sealed class CheckCommand(CliConsoles consoles) : AutograderCommand<Che
             return ExitCodes.Interrupted;
         }
         var result = run.Submissions[0];
-        CheckReport.Render(Consoles.Out, result);
+        CheckReport.Render(Consoles.Out, result, allTraces: settings.Traces == "all");
         return Verdict(result);
     }
 

@@ -34,10 +34,17 @@ internal sealed class GradeCommand(CliConsoles consoles) : AutograderCommand<Gra
             Shard = shard?.ToString(),
             RandomSeed = settings.Seed,
             UseCache = !settings.NoCache,
+            AllTraces = settings.Traces == "all",
         };
         // Results are spooled next to the reports as they come and exported one at a time (issue 8).
         using var run = await ProgressDisplay.RunAsync(Consoles, submissions.Count,
             observer => Grader.RunSpooledAsync(submissions, options, observer, settings.OutDirectory, cancellationToken));
+
+        if (settings.Similarity)
+        {
+            // Before the reports, so the overview links to it; over the whole class, whatever the shard.
+            SimilarityRun.Write(intake.Submissions, settings.Base, settings.Known, settings.Threshold, settings.OutDirectory, linkOverview: true, Consoles.Out);
+        }
 
         WriteReports(run, settings, run.Run.Warnings);
 

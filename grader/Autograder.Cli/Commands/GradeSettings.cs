@@ -40,9 +40,30 @@ internal sealed class GradeSettings : OutputSettings
     [Description("Seed of the randomly drawn test cases, to replay a run (default: drawn and recorded in results.json).")]
     public int? Seed { get; init; }
 
+    [CommandOption("--traces <WHICH>")]
+    [Description("Which checks keep their trace in the results: failed (checks that did not pass; a passed check keeps a summary line) or all.")]
+    [DefaultValue("failed")]
+    public string Traces { get; init; } = "failed";
+
     [CommandOption("--no-cache")]
     [Description("Grade every submission afresh instead of reusing the results of unchanged ones.")]
     public bool NoCache { get; init; }
+
+    [CommandOption("--similarity")]
+    [Description("Also write similarity.html and similarity.csv: which submissions share code beyond the handout's skeleton (similarity, not proof; no grade changes).")]
+    public bool Similarity { get; init; }
+
+    [CommandOption("--base <FILE>")]
+    [Description("With --similarity: starter code whose fragments never count (.c, .cs or .patch; repeatable). Default: the handout's skeleton.")]
+    public string[]? Base { get; init; }
+
+    [CommandOption("--known <DIR>")]
+    [Description("With --similarity: a folder of known solutions compared with every submission, listed apart.")]
+    public string? Known { get; init; }
+
+    [CommandOption("--threshold <PERCENT>")]
+    [Description("With --similarity: list pairs where either side's share reaches this percent (default 40).")]
+    public decimal? Threshold { get; init; }
 
     public Shard? ParsedShard => Shard is not null && TryShard(out var shard, out _) ? shard : null;
 
@@ -66,6 +87,9 @@ internal sealed class GradeSettings : OutputSettings
             : Shard is not null && !TryShard(out _, out var shardError) ? ValidationResult.Error(shardError)
             : Visibility is not ("instructor" or "student") ? ValidationResult.Error($"--visibility must be instructor or student, got '{Visibility}'")
             : Only is not null && OnlyChecks!.Count == 0 ? ValidationResult.Error("--only needs at least one check id")
+            : !Similarity && (Base is not null || Known is not null || Threshold is not null) ? ValidationResult.Error("--base, --known and --threshold need --similarity")
+            : Similarity && SimilarityRun.Validate(Base, Known, Threshold) is { } similarityError ? ValidationResult.Error(similarityError)
+            : Traces is not ("failed" or "all") ? ValidationResult.Error($"--traces must be failed or all, got '{Traces}'")
             : ValidationResult.Success();
     }
 }

@@ -35,7 +35,10 @@ internal sealed class Intake : IDisposable
             var zip = ZipIntake.Extract(path);
             try
             {
-                return new Intake([SubmissionFinder.FindOne(zip.Root, id ?? Path.GetFileNameWithoutExtension(path))], zip);
+                var one = SubmissionFinder.FindOne(zip.Root, id ?? Path.GetFileNameWithoutExtension(path));
+                // The zip is the one submission: an entry that could not be extracted is its problem.
+                var problems = string.Join("; ", zip.Bad.Select(b => b.Why).Prepend(one.Problem).OfType<string>());
+                return new Intake([problems.Length == 0 ? one : one with { Problem = problems }], zip);
             }
             catch
             {

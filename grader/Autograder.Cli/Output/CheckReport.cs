@@ -8,7 +8,7 @@ namespace Autograder.Cli.Output;
 /// cases and, for checks that did not pass, the trace of what the grader observed.</summary>
 internal static class CheckReport
 {
-    public static void Render(IAnsiConsole console, SubmissionResult result)
+    public static void Render(IAnsiConsole console, SubmissionResult result, bool allTraces = false)
     {
         console.MarkupLine($"[bold]{Markup.Escape(result.Id)}[/] ({Format.Language(result.Language)}): {Markup.Escape(Format.Score(result))}");
         if (result.Outcome != Outcomes.Graded)
@@ -21,7 +21,7 @@ internal static class CheckReport
         }
         foreach (var check in VisibleChecks(result))
         {
-            RenderCheck(console, check);
+            RenderCheck(console, check, allTraces);
         }
         var visible = VisibleChecks(result).ToList();
         console.WriteLine();
@@ -55,7 +55,7 @@ internal static class CheckReport
     public static bool IsNotPassing(CheckResult check) =>
         check.Status is CheckStatuses.Failed or CheckStatuses.Error;
 
-    private static void RenderCheck(IAnsiConsole console, CheckResult check)
+    private static void RenderCheck(IAnsiConsole console, CheckResult check, bool allTraces)
     {
         var (label, colour) = check.Status switch
         {
@@ -73,9 +73,19 @@ internal static class CheckReport
         }
         if (!IsNotPassing(check))
         {
+            if (allTraces)
+            {
+                RenderTrace(console, check);
+            }
+
             return;
         }
         // The feedback already lists each failing case (CheckRunner.Compose): say it once.
+        RenderTrace(console, check);
+    }
+
+    private static void RenderTrace(IAnsiConsole console, CheckResult check)
+    {
         if (check.Trace.Count > 0)
         {
             Write(console, "      trace:");

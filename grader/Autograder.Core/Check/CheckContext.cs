@@ -93,11 +93,33 @@ public sealed class CheckContext
         return driver;
     }
 
-    /// <summary>Boots a fresh driver and runs module_init. Use <see cref="Driver.InitResult"/> to judge it.</summary>
+    /// <summary>Boots a fresh driver and runs module_init. Use <see cref="Driver.InitResult"/> to judge it.
+    /// When init did not return, oopsed or crashed under the same kernel in an earlier check of the
+    /// submission, a check that has recorded no case yet is skipped naming that check (it would only
+    /// see the same again).</summary>
     public Driver Load(KernelOptions? options = null)
     {
-        var driver = Boot(options ?? AdaptedKernel());
+        var kernel = options ?? AdaptedKernel() ?? DefaultKernel;
+        var key = $"{kernel.DeviceBase:x}/{kernel.DeviceSize}/{kernel.FailIoremap}/{string.Join(",", kernel.TakenMajors)}";
+        if (_cases.Count == 0 && _budget.Lessons.FailedInit(key) is { } reason)
+        {
+            throw new SkipCheckException(reason);
+        }
+
+        var driver = Boot(kernel);
         driver.InitResult = driver.TryInit();
+        var failed = driver.InitResult.Status switch
+        {
+            CallStatus.TimedOut => "did not return",
+            CallStatus.Oops => "oopsed",
+            CallStatus.Crashed => "crashed",
+            _ => null,
+        };
+        if (failed is not null)
+        {
+            _budget.Lessons.LearnInit(key, $"init {failed}: see {driver.InitResult.LearnedIn ?? CheckId}");
+        }
+
         driver.Throw(driver.InitResult, "module_init");
         return driver;
     }

@@ -13,9 +13,14 @@ internal static class CheckRunner
 {
     private const int TraceCap = 600;
 
-    public static CheckResult Run(ICheck check, RubricCheck entry, IDriverHost host, SubmissionView submission, Random random)
+    // lessons: what earlier checks of the submission learned about calls that did not return.
+    // allTraces: keep the trace of a passed check too (else a summary line stands for it).
+    public static CheckResult Run(ICheck check, RubricCheck entry, IDriverHost host, SubmissionView submission, Random random, CallLessons? lessons = null, bool allTraces = true)
     {
-        var budget = new CheckBudget(entry.CpuLimit, entry.WallLimit);
+        var budget = new CheckBudget(entry.CpuLimit, entry.WallLimit, entry.CallCpuLimit, lessons, entry.Id)
+        {
+            CommandNames = CommandNames(entry.Parameters),
+        };
         var ctx = new CheckContext(entry.Id, entry.Parameters, submission, random, budget, (kernel, b) =>
         {
             var instance = host.Start(kernel, b, out var begin);
@@ -38,6 +43,7 @@ internal static class CheckRunner
             {
                 CallStatus.Oops => "oopsed the kernel",
                 CallStatus.TimedOut => "timed out",
+                CallStatus.HostFailed => "broke its host",
                 _ => "crashed",
             };
             var text = $"The driver {what} during {e.During}: {e.Call.Message}";
@@ -61,7 +67,20 @@ internal static class CheckRunner
         }
 
         var (trace, focus) = Trace(ctx);
-        return result with { DurationMs = clock.ElapsedMilliseconds, Trace = trace, TraceFocus = result.Status == CheckStatuses.Passed ? null : focus };
+        return result with
+        {
+            DurationMs = clock.ElapsedMilliseconds,
+            Trace = result.Status == CheckStatuses.Passed && !allTraces ? Summary(ctx) : trace,
+            TraceFocus = result.Status == CheckStatuses.Passed ? null : focus,
+        };
+    }
+
+    // The rubric's shared rand-cmd and seed-cmd parameters name the exercise's two commands in timeout messages.
+    private static Dictionary<uint, string> CommandNames(CheckParameters parameters)
+    {
+        var names = new Dictionary<uint, string> { [parameters.Get("rand-cmd", 0x80047101u)] = "RAND" };
+        names.TryAdd(parameters.Get("seed-cmd", 0x40047101u), "SEED");
+        return names;
     }
 
     public static CheckResult Skipped(RubricCheck entry, string reason) => new()
@@ -146,6 +165,26 @@ internal static class CheckRunner
         }
 
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>What stands for a passed check's trace: one note counting what the check did.</summary>
+    private static IReadOnlyList<TraceEvent> Summary(CheckContext ctx)
+    {
+        var traced = ctx.Drivers.Where(d => d.Traced).ToList();
+        if (traced.Count == 0)
+        {
+            return [];
+        }
+
+        var events = traced.SelectMany(d => d.Kernel.Trace).ToList();
+        var ioctls = events.Count(e => e is { Kind: "call", Op: "ioctl" });
+        var mmio = events.Count(e => e.Kind == "mmio");
+        var user = events.Count(e => e.Kind == "user");
+        var dmesg = events.Count(e => e.Kind == "dmesg");
+        var text = $"passed: {traced.Count} driver instance{(traced.Count == 1 ? "" : "s")}, {ioctls} ioctl{(ioctls == 1 ? "" : "s")}, "
+            + $"{mmio} MMIO access{(mmio == 1 ? "" : "es")}, {user} user cop{(user == 1 ? "y" : "ies")}, {dmesg} dmesg line{(dmesg == 1 ? "" : "s")} "
+            + $"({events.Count} events; --traces all keeps them)";
+        return [new TraceEvent { Kind = "note", Text = text }];
     }
 
     private static (IReadOnlyList<TraceEvent> Events, int? Focus) Trace(CheckContext ctx)

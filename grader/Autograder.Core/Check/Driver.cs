@@ -5,7 +5,7 @@ namespace Autograder.Check;
 
 /// <summary>
 /// One booted driver in its own kernel, as a check sees it. The Init/Ioctl/Exit methods end the check
-/// (as the submission's error) when the driver oopses, crashes or times out; the Try variants return
+/// (as the submission's error) when the driver oopses, crashes, times out or breaks its host; the Try variants return
 /// that outcome instead, for checks that judge it.
 /// </summary>
 public sealed class Driver : IDisposable
@@ -52,7 +52,7 @@ public sealed class Driver : IDisposable
     internal DriverCall Throw(DriverCall call, string during) => call.Status switch
     {
         CallStatus.HarnessError => throw new HarnessFaultException($"{during}: {call.Message}"),
-        CallStatus.Oops or CallStatus.Crashed or CallStatus.TimedOut => throw new DriverFaultException(call, during),
+        CallStatus.Oops or CallStatus.Crashed or CallStatus.TimedOut or CallStatus.HostFailed => throw new DriverFaultException(call, during),
         _ => call,
     };
 

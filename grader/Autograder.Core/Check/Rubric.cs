@@ -40,8 +40,14 @@ public sealed record RubricCheck
     public IReadOnlyList<string> DependsOn { get; init; } = [];
     public TimeSpan CpuLimit { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan WallLimit { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>CPU time one driver call (init, one ioctl, exit) may use: the device answers in microseconds,
+    /// so a call past it is spinning and is stopped early (issue 16).</summary>
+    public TimeSpan CallCpuLimit { get; init; } = TimeSpan.FromMilliseconds(100);
     public CheckParameters Parameters { get; init; } = CheckParameters.Empty;
     public bool Enabled { get; init; } = true;
+    /// <summary>Counts only once the driver does some of the exercise's work (some ioctl touches the device or
+    /// the user's memory); otherwise failed with <see cref="Builtin.WorkGate.HeldBack"/>.</summary>
+    public bool RequiresWork { get; init; }
 }
 
 /// <summary>Reads rubric YAML. Every mistake is an operator error naming the file, the line and the problem.</summary>
@@ -50,8 +56,8 @@ public static class RubricLoader
     public const string DefaultResource = "rubrics/virt-101.yaml";
     private static readonly string[] TopKeys = ["rubric", "title", "due", "late-policy", "time-limits", "parameters", "checks", "plugins"];
     private static readonly string[] LatePolicyKeys = ["penalty-per-day", "cutoff"];
-    private static readonly string[] CheckKeys = ["id", "title", "points", "visibility", "depends-on", "time-limits", "parameters", "enabled"];
-    private static readonly string[] LimitKeys = ["cpu-ms", "wall-ms"];
+    private static readonly string[] CheckKeys = ["id", "title", "points", "visibility", "depends-on", "time-limits", "parameters", "enabled", "requires-work"];
+    private static readonly string[] LimitKeys = ["cpu-ms", "wall-ms", "call-cpu-ms"];
     private static readonly string[] Visibilities = ["visible", "hidden", "after-due"];
 
     /// <summary>The embedded default rubric (rubrics/virt-101.yaml).</summary>
@@ -109,7 +115,7 @@ public static class RubricLoader
 
         var latePolicy = ParseLatePolicy(Node(root, "late-policy"), due, source);
 
-        var (cpu, wall) = Limits(Node(root, "time-limits"), source, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
+        var (cpu, wall, call) = Limits(Node(root, "time-limits"), source, (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)));
         var shared = Parameters(Node(root, "parameters"), source, new Dictionary<string, object?>());
 
         var plugins = new List<string>();
@@ -183,7 +189,18 @@ public static class RubricLoader
                 throw Error(source, Node(map, "enabled")!.Start.Line, $"check '{id}': enabled must be true or false");
             }
 
-            var (checkCpu, checkWall) = Limits(Node(map, "time-limits"), source, cpu, wall);
+            var requiresWorkText = Str(map, "requires-work", source) ?? "false";
+            if (!bool.TryParse(requiresWorkText, out var requiresWork))
+            {
+                throw Error(source, Node(map, "requires-work")!.Start.Line, $"check '{id}': requires-work must be true or false");
+            }
+
+            if (requiresWork && id == SubmissionGrader.BuildId)
+            {
+                throw Error(source, Node(map, "requires-work")!.Start.Line, "check 'build' cannot require work: it judges whether there is a driver to run");
+            }
+
+            var (checkCpu, checkWall, checkCall) = Limits(Node(map, "time-limits"), source, (cpu, wall, call));
             checks.Add(new RubricCheck
             {
                 Id = id,
@@ -193,8 +210,10 @@ public static class RubricLoader
                 DependsOn = List(Node(map, "depends-on"), source, "depends-on"),
                 CpuLimit = checkCpu,
                 WallLimit = checkWall,
+                CallCpuLimit = checkCall,
                 Parameters = new CheckParameters(Parameters(Node(map, "parameters"), source, shared)),
                 Enabled = enabled,
+                RequiresWork = requiresWork,
             });
         }
 
@@ -337,20 +356,20 @@ public static class RubricLoader
         _ => throw Error(source, node.Start.Line, $"'{what}' must be a list"),
     };
 
-    private static (TimeSpan Cpu, TimeSpan Wall) Limits(YamlNode? node, string source, TimeSpan cpu, TimeSpan wall)
+    private static (TimeSpan Cpu, TimeSpan Wall, TimeSpan Call) Limits(YamlNode? node, string source, (TimeSpan Cpu, TimeSpan Wall, TimeSpan Call) inherited)
     {
         if (node is null)
         {
-            return (cpu, wall);
+            return inherited;
         }
 
         if (node is not YamlMappingNode map)
         {
-            throw Error(source, node.Start.Line, "'time-limits' has 'cpu-ms' and 'wall-ms'");
+            throw Error(source, node.Start.Line, "'time-limits' has 'cpu-ms', 'wall-ms' and 'call-cpu-ms'");
         }
 
         CheckKeysOf(map, LimitKeys, source, "time-limits");
-        return (Ms(map, "cpu-ms", source) ?? cpu, Ms(map, "wall-ms", source) ?? wall);
+        return (Ms(map, "cpu-ms", source) ?? inherited.Cpu, Ms(map, "wall-ms", source) ?? inherited.Wall, Ms(map, "call-cpu-ms", source) ?? inherited.Call);
     }
 
     private static TimeSpan? Ms(YamlMappingNode map, string key, string source)

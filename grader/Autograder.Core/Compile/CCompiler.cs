@@ -14,6 +14,9 @@ internal sealed record CBuild(bool Success, CDriver? Driver, IReadOnlyList<Diagn
 {
     /// <summary>The build's private directory (holds the driver object until deleted).</summary>
     public string? WorkDir { get; init; }
+
+    /// <summary>gcc itself rejected the code (not a guard, link or symbol check): what the real kernel build can judge too.</summary>
+    public bool Rejected { get; init; }
 }
 
 /// <summary>A built C driver: the prebuilt host to run and the object it loads (its --driver), as the
@@ -131,6 +134,7 @@ internal sealed partial class CCompiler : IDisposable
         var objects = new List<string>();
         string? gap = null;
         var failed = false;
+        var rejected = false;
         var units = files.Where(f => f.Relative.EndsWith(".c", StringComparison.Ordinal)).ToList();
         if (units.Count == 0)
         {
@@ -153,6 +157,7 @@ internal sealed partial class CCompiler : IDisposable
             if (run.ExitCode != 0)
             {
                 failed = true;
+                rejected = true;
                 if (!parsed.Any(d => d.Severity == "error") && gap is null)
                 {
                     diagnostics.Add(new Diagnostic("error", units[i].Relative, 0, 0, "gcc failed: " + Cap(BoxPaths(PlainText(run.Stderr)), 2000)
@@ -167,7 +172,7 @@ internal sealed partial class CCompiler : IDisposable
 
         if (gap is not null || failed)
         {
-            return new CBuild(false, null, Limit(diagnostics), gap) { WorkDir = work };
+            return new CBuild(false, null, Limit(diagnostics), gap) { WorkDir = work, Rejected = rejected };
         }
 
         var joined = Join(objects, box, units[0].Relative, diagnostics);

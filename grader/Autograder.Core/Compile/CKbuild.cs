@@ -106,6 +106,59 @@ internal static partial class CKbuild
         }
     }
 
+    /// <summary>
+    /// Compiles a driver's files (relative paths, already checked by <see cref="CCompiler"/>) against the real
+    /// kernel headers, without sparse: the differential oracle of <see cref="KernelOracle"/>. Each .c file is
+    /// reached through a generated agN.c that includes <paramref name="prelude"/> and then the file, so no
+    /// name of the submission reaches the Makefile or a command line. Success is null when it could not run
+    /// (SkipReason says why).
+    /// </summary>
+    public static (bool? Success, string Log, string? SkipReason) Compiles(IReadOnlyList<(string Relative, string Text)> files, string prelude, TimeSpan? timeout = null)
+    {
+        var headers = FindHeaders();
+        var make = NativeProcess.FindOnPath("make");
+        if (headers is null || make is null || NativeProcess.FindOnPath("gcc") is null)
+        {
+            return (null, "", $"the real kernel build needs the kernel headers, make and gcc: {InstallHint}");
+        }
+
+        // Boxed like every build of a submission: the real headers are the only difference from ours (an
+        // .incbin of a host file must fail here exactly as it does against our headers).
+        if (CompileBox.Problem is { } problem)
+        {
+            return (null, "", problem);
+        }
+
+        var box = timeout is { } wall ? BoxLimits.Default with { Wall = wall } : BoxLimits.Default;
+        var dir = CompileBox.CreateBoxDir(Path.Combine(Path.GetTempPath(), "autograder-oracle-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "ag-prelude.h"), prelude);
+            var objects = new List<string>();
+            foreach (var (relative, text) in files)
+            {
+                var full = Path.Combine(dir, "src", relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                File.WriteAllText(full, text);
+                if (relative.EndsWith(".c", StringComparison.Ordinal))
+                {
+                    var unit = $"ag{objects.Count}";
+                    File.WriteAllText(Path.Combine(dir, unit + ".c"), $"#include \"ag-prelude.h\"\n#include \"src/{relative}\"\n");
+                    objects.Add(unit + ".o");
+                }
+            }
+
+            File.WriteAllText(Path.Combine(dir, "Makefile"), $"obj-m += {string.Join(' ', objects)}\n");
+            var run = CompileBox.Run([make, "-C", headers, $"M={CompileBox.BoxDir}", .. objects], dir, box);
+            var log = (run.Stdout + run.Stderr).Replace(CompileBox.BoxDir + "/", "", StringComparison.Ordinal);
+            return CompileBox.LimitHit(run, box, "the kernel build") is { } limit ? (null, log, limit) : (run.ExitCode == 0, log, null);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     // "my-rng.c:30:45: warning: incorrect type ..." followed by sparse's indented "my-rng.c:30:45:    expected ..." lines.
     internal static List<Diagnostic> Parse(string log, string name)
     {

@@ -28,6 +28,8 @@ internal static class CSharpAllowlist
     private const string Gc = "a driver may not control the garbage collector";
     private const string Domain = "a driver may not touch the application domain";
     private const string Security = "a driver has no business with security APIs";
+    private const string InternPool = "the string intern pool is shared with whatever runs after the driver";
+    private const string Layout = "layout and marshalling attributes are not for drivers: the runtime lays out and marshals a driver's types itself";
     private const string Unsafe = "unsafe code and pointers are not allowed in a driver: use ioread32/iowrite32 and copy_to_user/copy_from_user";
 
     // Namespaces, most specific first; a namespace matches itself and everything under it.
@@ -92,7 +94,24 @@ internal static class CSharpAllowlist
         ["System.Delegate.Target"] = Reflection,
         ["System.Exception.TargetSite"] = Reflection,
         ["System.Exception.GetType"] = Reflection,
+        // The intern pool is one per process: what a driver puts there outlives its load context.
+        ["System.String.Intern"] = InternPool,
+        ["System.String.IsInterned"] = InternPool,
     };
+
+    // Namespaces a driver may not declare anything in: the compiler takes a type it declares there for the
+    // runtime's own (a StructLayoutAttribute of its own gives it explicit layout, so overlapping references).
+    private static readonly string[] ReservedNamespaces = ["System", "Microsoft", "Autograder"];
+
+    // Layout and marshalling attributes, by the type's simple name whatever its namespace: the compiler
+    // recognises some by name, and a driver needs none of them.
+    private static readonly HashSet<string> LayoutAttributes =
+    [
+        "StructLayout", "FieldOffset", "MarshalAs", "DllImport", "LibraryImport", "UnmanagedCallersOnly",
+        "UnmanagedFunctionPointer", "DefaultCharSet", "DefaultDllImportSearchPaths", "DisableRuntimeMarshalling",
+        "FixedBuffer", "InlineArray", "SkipLocalsInit", "ModuleInitializer", "TypeForwardedTo", "ComImport",
+        "Guid", "PreserveSig", "In", "Out", "Optional", "MethodImpl", "SuppressGCTransition",
+    ];
 
     // Names a driver cannot even resolve against the minimal references, with the reason they are not there.
     private static readonly Dictionary<string, string> UnresolvedNames = new(StringComparer.Ordinal)
@@ -152,6 +171,12 @@ internal static class CSharpAllowlist
     {
         switch (node)
         {
+            case BaseNamespaceDeclarationSyntax ns when ReservedNamespaces.FirstOrDefault(r => Within(DeclaredNamespace(ns), r)) is { } reserved:
+                return $"a driver may not declare anything in the {reserved} namespace (it is the runtime's or the grader's)";
+            case BaseTypeDeclarationSyntax or DelegateDeclarationSyntax when ReservedNamespaces.Contains(DeclaredName(node)):
+                return $"a driver may not declare a type named {DeclaredName(node)} (it would shadow the runtime's or the grader's namespace)";
+            case AttributeSyntax a when LayoutAttributes.Contains(AttributeName(a.Name)):
+                return $"[{AttributeName(a.Name)}] is not allowed in a driver: {Layout}";
             case UnsafeStatementSyntax or FixedStatementSyntax or PointerTypeSyntax or FunctionPointerTypeSyntax:
                 return Unsafe;
             case PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.AddressOfExpression) || p.IsKind(SyntaxKind.PointerIndirectionExpression):
@@ -192,8 +217,42 @@ internal static class CSharpAllowlist
         return null;
     }
 
+    /// <summary>The full name of a namespace declaration, with the namespaces it is nested in.</summary>
+    private static string DeclaredNamespace(BaseNamespaceDeclarationSyntax ns) =>
+        string.Join(".", ns.AncestorsAndSelf().OfType<BaseNamespaceDeclarationSyntax>().Reverse()
+            .Select(n => n.Name.ToString().Replace("global::", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal)));
+
+    private static string DeclaredName(SyntaxNode node) => node switch
+    {
+        BaseTypeDeclarationSyntax t => t.Identifier.ValueText,
+        DelegateDeclarationSyntax d => d.Identifier.ValueText,
+        _ => "",
+    };
+
+    /// <summary>An attribute's simple name without the Attribute suffix ([X.StructLayoutAttribute] is StructLayout).</summary>
+    private static string AttributeName(NameSyntax name)
+    {
+        var simple = name switch
+        {
+            QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+            SimpleNameSyntax s => s.Identifier.ValueText,
+            _ => name.ToString(),
+        };
+        return simple.EndsWith("Attribute", StringComparison.Ordinal) ? simple[..^"Attribute".Length] : simple;
+    }
+
     private static string? CheckSemantics(SyntaxNode node, SemanticModel model, Compilation compilation)
     {
+        if (node is AttributeSyntax attribute)
+        {
+            // Through an alias (using L = My.StructLayoutAttribute;) the syntax does not show the name.
+            var type = model.GetTypeInfo(attribute).Type ?? (model.GetSymbolInfo(attribute).Symbol as IMethodSymbol)?.ContainingType;
+            var typeName = type?.Name ?? "";
+            typeName = typeName.EndsWith("Attribute", StringComparison.Ordinal) ? typeName[..^"Attribute".Length] : typeName;
+            return LayoutAttributes.Contains(typeName) ? $"[{typeName}] is not allowed in a driver: {Layout}" : null;
+        }
+
         if (node is ImplicitObjectCreationExpressionSyntax)
         {
             return model.GetTypeInfo(node).Type is { } created ? CheckType(created, compilation)?.Reason : null;

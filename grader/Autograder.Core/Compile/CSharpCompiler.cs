@@ -7,8 +7,14 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace Autograder.Compile;
 
-/// <summary>The outcome of compiling a C# submission: the assembly (with an embedded PDB) or the diagnostics saying why not.</summary>
-internal sealed record CSharpBuild(bool Success, byte[]? Assembly, IReadOnlyList<Model.Diagnostic> Diagnostics);
+/// <summary>The outcome of compiling a C# submission: the assembly (with an embedded PDB) or the diagnostics saying
+/// why not. <paramref name="Failure"/> replaces the usual one-line summary of a failure (a limit the submission
+/// exceeded); <paramref name="GraderGap"/> says the grader could not compile it for a reason of its own.</summary>
+internal sealed record CSharpBuild(bool Success, byte[]? Assembly, IReadOnlyList<Model.Diagnostic> Diagnostics, string? Failure = null, string? GraderGap = null)
+{
+    /// <summary>A failure that is the submission's, with no assembly and no diagnostics of the compiler.</summary>
+    public static CSharpBuild Failed(string failure) => new(false, null, [], failure);
+}
 
 /// <summary>
 /// Compiles a C# driver in memory with Roslyn, against the kernel API and a minimal BCL only, then
@@ -17,7 +23,15 @@ internal sealed record CSharpBuild(bool Success, byte[]? Assembly, IReadOnlyList
 /// </summary>
 internal sealed class CSharpCompiler
 {
-    private const int MaxDiagnostics = 200;
+    /// <summary>Diagnostics kept per submission; the rest are counted in one note ("and N more").</summary>
+    public const int MaxDiagnostics = 50;
+
+    /// <summary>UTF-8 bytes of one diagnostic's message (an 875-byte file can make Roslyn print 14.7 MB).</summary>
+    public const int MaxDiagnosticBytes = 4096;
+
+    /// <summary>The largest assembly the worker can be sent: the LoadAssembly frame (type, length, bytes) must fit
+    /// <see cref="Protocol.Layout.MaxFrame"/>.</summary>
+    public const int MaxAssembly = Protocol.Layout.MaxFrame - 16;
 
     private static int _referenceBuilds;
 
@@ -105,6 +119,11 @@ internal sealed class CSharpCompiler
         var result = compilation.Emit(pe, options: EmitOptions);
         var rules = _enforceAllowlist ? CSharpDriverRules.Check(compilation, result.Success) : [];
         var diagnostics = Dedupe([.. ToModels(result.Diagnostics), .. rules]);
+        if (result.Success && pe.Length > MaxAssembly)
+        {
+            return new CSharpBuild(false, null, diagnostics, $"The compiled driver is {pe.Length} bytes; the limit is 1 MiB.");
+        }
+
         return result.Success && !rules.Any(d => d.Severity == "error")
             ? new CSharpBuild(true, pe.ToArray(), diagnostics)
             : new CSharpBuild(false, null, diagnostics);
@@ -123,11 +142,44 @@ internal sealed class CSharpCompiler
             ? (span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1)
             : ("", 0, 0);
         var severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning";
-        return new Model.Diagnostic(severity, file, line, column, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), d.Id);
+        return new Model.Diagnostic(severity, file, line, column, Cap(d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)), d.Id);
     }
 
-    private static List<Model.Diagnostic> Dedupe(List<Model.Diagnostic> all) =>
-        [.. all.Distinct().OrderBy(d => d.Severity == "error" ? 0 : 1).ThenBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).Take(MaxDiagnostics)];
+    /// <summary>A message cut to <see cref="MaxDiagnosticBytes"/> UTF-8 bytes, saying how long it was.</summary>
+    internal static string Cap(string message)
+    {
+        if (Encoding.UTF8.GetByteCount(message) <= MaxDiagnosticBytes)
+        {
+            return message;
+        }
+
+        var note = $" [... {message.Length} characters in all]";
+        var budget = MaxDiagnosticBytes - note.Length;
+        var keep = budget;
+        for (var over = Encoding.UTF8.GetByteCount(message.AsSpan(0, keep)) - budget; over > 0; over = Encoding.UTF8.GetByteCount(message.AsSpan(0, keep)) - budget)
+        {
+            keep -= (over + 1) / 2;
+        }
+
+        if (char.IsHighSurrogate(message[keep - 1]))
+        {
+            keep--;
+        }
+
+        return message[..keep] + note;
+    }
+
+    private static List<Model.Diagnostic> Dedupe(List<Model.Diagnostic> all)
+    {
+        List<Model.Diagnostic> sorted = [.. all.Distinct().OrderBy(d => d.Severity == "error" ? 0 : 1).ThenBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column)];
+        if (sorted.Count <= MaxDiagnostics)
+        {
+            return sorted;
+        }
+
+        var more = sorted.Count - (MaxDiagnostics - 1);
+        return [.. sorted.Take(MaxDiagnostics - 1), new Model.Diagnostic("note", "", 0, 0, $"and {more} more diagnostics, not shown")];
+    }
 
     private static ImmutableArray<MetadataReference> BuildReferences()
     {

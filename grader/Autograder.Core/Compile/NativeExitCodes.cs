@@ -15,6 +15,8 @@ internal static class NativeExitCodes
     public const int Setup = 88;
     /// <summary>The grader was gone before the host started.</summary>
     public const int ParentGone = 89;
+    /// <summary>The loader refused the student's object (or could not map it): the submission's.</summary>
+    public const int LoadRefused = 90;
     /// <summary>aglaunch could not execute its program.</summary>
     public const int ExecFailed = 127;
 
@@ -32,6 +34,7 @@ internal static class NativeExitCodes
         Protocol => ("the driver host broke the channel protocol", true),
         Setup => ("the driver host could not set up its sandbox", false),
         ParentGone => ("the grader went away", false),
+        LoadRefused => ("the driver's object could not be loaded", true),
         ExecFailed => ("the sandboxed program could not be started", false),
         SignalBase + 31 => ("forbidden system call (the sandbox killed the driver: SIGSYS)", true),
         SignalBase + 24 => ("CPU time limit exceeded (SIGXCPU): an endless loop?", true),

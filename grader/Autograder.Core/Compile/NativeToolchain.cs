@@ -216,7 +216,7 @@ internal sealed class NativeToolchain
                 (gcc, [.. common, "-c", Path.Combine(host, "loader.c"), "-o", Obj("loader")]),
                 (gcc, [.. common, Path.Combine(host, "aglaunch.c"), Path.Combine(host, "sandbox.c"), "-o", Path.Combine(bin, "aglaunch")]),
             };
-            if (Run(steps, temp) is { } failed)
+            if (RunAtOnce(steps, temp) is { } failed)
             {
                 return failed;
             }
@@ -273,6 +273,15 @@ internal sealed class NativeToolchain
                 Directory.Delete(temp, recursive: true);
             }
         }
+    }
+
+    /// <summary>Runs independent build steps at once: this build is most of a student's first `check` on a
+    /// fresh machine (issue 16). The first failure's message (in step order), or null.</summary>
+    private static string? RunAtOnce(IReadOnlyList<(string Tool, string[] Args)> steps, string workDir)
+    {
+        var failures = new string?[steps.Count];
+        Parallel.For(0, steps.Count, i => failures[i] = Run([steps[i]], workDir));
+        return failures.FirstOrDefault(f => f is not null);
     }
 
     /// <summary>Runs build steps in order; the first failure's message, or null.</summary>

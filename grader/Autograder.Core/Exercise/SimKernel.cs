@@ -15,6 +15,9 @@ public sealed record KernelOptions
     public bool FailIoremap { get; init; }
     /// <summary>Fault injection: these majors are already registered by someone else (-EBUSY).</summary>
     public IReadOnlyList<uint> TakenMajors { get; init; } = [];
+    /// <summary>End of the guest's System RAM below 4 GiB (QEMU puts up to 2 GiB of a guest there): ioremap of
+    /// [0, 0x9fc00) or [1 MiB, RamTop) is refused as on x86, which never remaps RAM.</summary>
+    public ulong RamTop { get; init; } = 0x8000_0000;
 }
 
 /// <summary>A live ioremap mapping: <see cref="Va"/> is what ioremap returned, mapping [Phys, Phys+Size).</summary>
@@ -179,7 +182,7 @@ public sealed class SimKernel
     /// <summary>ioread*/read*: the value read, or 0 after an oops.</summary>
     public ulong MmioRead(ulong va, int size, Api api)
     {
-        if (!Resolve(va, size, api, out var phys))
+        if (!Resolve(va, size, api, out var phys, out var mapping))
         {
             return 0;
         }
@@ -196,14 +199,14 @@ public sealed class SimKernel
             value = RngDevice.AllOnes(size);
         }
 
-        TraceMmio("read", phys, offset, size, value, api);
+        TraceMmio("read", phys, offset, size, value, api, mapping);
         return value;
     }
 
     /// <summary>iowrite*/write*: reaches the device, or is dropped on an empty bus address.</summary>
     public void MmioWrite(ulong va, int size, ulong value, Api api)
     {
-        if (!Resolve(va, size, api, out var phys))
+        if (!Resolve(va, size, api, out var phys, out var mapping))
         {
             return;
         }
@@ -216,7 +219,7 @@ public sealed class SimKernel
             Device.Write(offset.Value, size, value, api);
         }
 
-        TraceMmio("write", phys, offset, size, value, api);
+        TraceMmio("write", phys, offset, size, value, api, mapping);
     }
 
     // ---- user memory ----
@@ -389,6 +392,14 @@ public sealed class SimKernel
         var text = raw[pos..];
         if (text.Length == 0)
         {
+            // A level alone (printk(KERN_INFO, "...") with a comma) is an empty record, as in Linux.
+            if (level is not null && !cont)
+            {
+                FlushPending();
+                _pending = new DmesgLine(level.Value, "");
+                FlushPending();
+            }
+
             return;
         }
 
@@ -482,6 +493,16 @@ public sealed class SimKernel
             return 0;
         }
 
+        // x86's __ioremap_caller: "ioremap on RAM" warns and returns NULL (a placeholder address such as 0xff is RAM).
+        var last = phys + size - 1;
+        if (IsSystemRam(phys, last))
+        {
+            why = string.Create(CultureInfo.InvariantCulture,
+                $"0x{phys:x} is ordinary RAM, not a device: x86 refuses to ioremap RAM and returns NULL (the my-rng device's registers are at 0x{Options.DeviceBase:x})");
+            KernelLine(DefaultLevel, string.Create(CultureInfo.InvariantCulture, $"WARNING: ioremap on RAM at 0x{phys:x16} - 0x{last:x16}"));
+            return 0;
+        }
+
         var pages = (pageOffset + size + PageSize - 1) / PageSize;
         var end = _nextVa + ((pages + GuardPages) * PageSize);
         if (end > Layout.IoWindowBase + Layout.IoWindowSize)
@@ -500,9 +521,10 @@ public sealed class SimKernel
     }
 
     // Finds the live mapping holding [va, va+size); on failure raises the oops that explains why.
-    private bool Resolve(ulong va, int size, Api api, out ulong phys)
+    private bool Resolve(ulong va, int size, Api api, out ulong phys, out IoMapping? mapping)
     {
         phys = 0;
+        mapping = null;
         if (size is not (1 or 2 or 4 or 8))
         {
             RaiseOops($"invalid MMIO access size {size} at 0x{va:x}", va, api);
@@ -532,6 +554,7 @@ public sealed class SimKernel
         if (live is not null && va >= live.SpanStart && last >= va && last < mappedEnd)
         {
             phys = live.Mapping.Phys + (va - live.Mapping.Va);
+            mapping = live.Mapping;
             return true;
         }
 
@@ -561,12 +584,15 @@ public sealed class SimKernel
         phys >= Options.DeviceBase && phys - Options.DeviceBase <= Options.DeviceSize
         && (ulong)size <= Options.DeviceSize - (phys - Options.DeviceBase);
 
-    private void TraceMmio(string dir, ulong phys, ulong? offset, int size, ulong value, Api api)
+    // Off the device, the event says where in the driver's mapping the access went (mapping+4), so a wrong
+    // base address still shows which registers the driver meant.
+    private void TraceMmio(string dir, ulong phys, ulong? offset, int size, ulong value, Api api, IoMapping? mapping)
     {
         _trace.Add(new TraceEvent
         {
             Kind = "mmio", Dir = dir, Offset = offset, Address = offset is null ? phys : null, Size = size, Value = value,
             Api = ApiName(api),
+            Text = offset is null && mapping is not null ? $"mapping+0x{phys - mapping.Phys:x}, where no device answers" : null,
         });
         if (offset is { } o && o % (ulong)size != 0)
         {
@@ -579,6 +605,10 @@ public sealed class SimKernel
         {
             Kind = "user", Dir = dir, Address = address, Size = size, NotCopied = notCopied, Api = ApiName(api),
         });
+
+    // The guest's e820 System RAM below 4 GiB: the first 639 KiB and from 1 MiB to RamTop.
+    private bool IsSystemRam(ulong first, ulong last) =>
+        first < 0x9fc00 || (last >= 0x10_0000 && first < Options.RamTop);
 
     private bool IsFree(uint major) => !_chrdevs.ContainsKey(major) && !Options.TakenMajors.Contains(major);
 

@@ -22,19 +22,16 @@ internal interface IDriverHost : IDisposable
 }
 
 /// <summary>
-/// C# drivers: one worker process serves every instance (a fresh load context each), and is replaced when
-/// an instance kills it or earlier instances fill half its heap. A healthy worker goes back to the
-/// launcher's pool when the submission is done: the next submission's driver gets fresh load contexts in
-/// it, and the compile-time allowlist leaves a driver nothing else to leave behind (no threads, files,
-/// timers, finalizers, reflection or unsafe code). That holds after an oops too: it is an exception
-/// thrown at a kernel call, which unwinds only the driver's own frames, and the instance is never
-/// called again (its later kernel calls throw it again).
+/// C# drivers: one worker process serves every instance of one submission (a fresh load context each), and
+/// is replaced when an instance kills it or earlier instances fill half its heap. It never serves another
+/// submission: when this submission is done it is killed (<see cref="HostLauncher.TryRentWorker"/> hands out
+/// only fresh workers), so nothing a driver leaves in its process (the intern pool, a static of the runtime it
+/// reached through a hole in the allowlist) reaches anyone else's grade.
 /// </summary>
 internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) : IDriverHost
 {
     private HostProcess? _worker;
     private int _outputMark;
-    private bool _faulted;
     private readonly System.Text.StringBuilder _output = new();
 
     public string Output => _output.ToString() + (_worker?.OutputSince(_outputMark) ?? "");
@@ -61,7 +58,7 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
             if (!launcher.TryRentWorker(out _worker, out var problem))
             {
                 begin = new DriverCall(CallStatus.HarnessError, 0, problem);
-                return new DriverInstance(kernel, budget, problem);
+                return new DriverInstance(kernel, budget, begin);
             }
 
             _outputMark = _worker.OutputLength;
@@ -69,8 +66,9 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
             if (!load.Returned)
             {
                 Retire();
-                begin = load with { Status = CallStatus.HarnessError, Message = $"the worker could not load the driver: {load.Message}" };
-                return new DriverInstance(kernel, budget, begin.Message!);
+                // The assembly is the submission's: a worker that cannot load it (or dies trying) is its doing.
+                begin = load with { Status = CallStatus.HostFailed, Message = $"the worker could not load the driver: {load.Message}" };
+                return new DriverInstance(kernel, budget, begin);
             }
         }
 
@@ -101,23 +99,10 @@ internal sealed class CSharpDriverHost(byte[] assembly, HostLauncher launcher) :
 
     public void Abort()
     {
-        _faulted = true;
         _worker?.Kill("interrupted");
     }
 
-    public void Dispose()
-    {
-        if (_worker is { HasExited: false } worker && !_faulted)
-        {
-            _output.Append(worker.OutputSince(_outputMark));
-            _worker = null;
-            launcher.ReturnWorker(worker);
-        }
-        else
-        {
-            Retire();
-        }
-    }
+    public void Dispose() => Retire();
 }
 
 /// <summary>
@@ -149,15 +134,16 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
     {
         HostProcess? child = null;
         HostProcess? server = null;
-        var problem = "";
+        DriverCall? failure = null;
         // A second try with a fresh server: the first one may have died with (or after) a previous child.
         for (var attempt = 0; attempt < 2 && child is null; attempt++)
         {
             server = TakeIdle();
             if (server is null)
             {
-                if (!launcher.TryStartC(driver, out server, out problem))
+                if (!launcher.TryStartC(driver, out server, out var notStarted))
                 {
+                    failure = notStarted;
                     break;
                 }
             }
@@ -167,8 +153,10 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
                 _busy.Add(server);
             }
 
-            if (!HostLauncher.TryFork(server, budget, out child, out problem))
+            // Before its Ready a child runs only our code (the server never runs the driver's): ours.
+            if (!HostLauncher.TryFork(server, budget, out child, out var problem))
             {
+                failure = new DriverCall(CallStatus.HarnessError, 0, problem);
                 child = null;
                 Retire(server);
             }
@@ -176,8 +164,8 @@ internal sealed class CDriverHost(CDriver driver, HostLauncher launcher) : IDriv
 
         if (child is null)
         {
-            begin = new DriverCall(CallStatus.HarnessError, 0, problem);
-            return new DriverInstance(kernel, budget, problem);
+            begin = failure ?? new DriverCall(CallStatus.HarnessError, 0, "no child");
+            return new DriverInstance(kernel, budget, begin);
         }
 
         var owner = server!;

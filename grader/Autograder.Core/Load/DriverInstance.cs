@@ -5,7 +5,8 @@ using Autograder.Protocol;
 
 namespace Autograder.Load;
 
-/// <summary>How a driver command ended, and whose fault a bad ending is (only <see cref="HarnessError"/> is ours).</summary>
+/// <summary>How a driver command ended, and whose fault a bad ending is (only <see cref="HarnessError"/> is ours,
+/// and only the grader's own code sets it: nothing a host sends can).</summary>
 public enum CallStatus
 {
     /// <summary>The driver returned <see cref="DriverCall.Value"/>.</summary>
@@ -18,13 +19,24 @@ public enum CallStatus
     TimedOut,
     /// <summary>The driver lacks the entry point (no module_init/module_exit, no ioctl registered).</summary>
     Missing,
-    /// <summary>Our host or channel failed (grader's fault).</summary>
+    /// <summary>
+    /// The host said something no honest host says, or failed at what it was asked: a host status other
+    /// than the driver's own outcome, a malformed frame, an assembly it could not load, an object the C
+    /// host refused (submission's fault). A host runs the driver's code (the C host in the same process,
+    /// with its channel fds in reach), so what it says about itself is never taken as the grader's fault.
+    /// </summary>
+    HostFailed,
+    /// <summary>The grader's own code could not start or reach a host (a missing launcher, a fork server
+    /// that failed before running any driver code): grader's fault.</summary>
     HarnessError,
 }
 
 public sealed record DriverCall(CallStatus Status, long Value, string? Message)
 {
     public bool Returned => Status == CallStatus.Returned;
+
+    /// <summary>Set when the call was not run because an earlier check saw it not return (the check's id).</summary>
+    public string? LearnedIn { get; init; }
 
     public override string ToString() => Status switch
     {
@@ -42,6 +54,7 @@ internal sealed class DriverInstance : IDisposable
 {
     // Past this much printk text one instance's further messages are dropped (a log flood costs us nothing).
     private const int DmesgCap = 1 << 20;
+    private const int NoteCap = 64;
     // Reply.b of PCI lookups: vendor << 16 | device of the device found, so the host knows which id matched.
     private const ulong EmulatedDeviceIds = ((ulong)RngDevice.VendorId << 16) | RngDevice.DeviceId;
 
@@ -50,12 +63,19 @@ internal sealed class DriverInstance : IDisposable
     private readonly Action<DriverInstance>? _onEnd;
     private readonly byte[] _scratch = new byte[256];
     private long _printkBytes;
+    // Notes the driver's side sends (the model's, and one per pr_debug call): bounded like printk.
+    private int _notes;
     private bool _dead;
     private string? _deathReason;
     private bool _ended;
-    private readonly string? _harnessProblem;
+    private readonly DriverCall? _startFailure;
     private string? _lastOops;
     private int _posted;
+    // The running driver call (init, ioctl, exit; not Begin/End): its name, and its CallLessons key so far.
+    private string? _call;
+    private ulong _key;
+    // Set when a call was answered from a lesson instead of run: the instance is spent, its host idle.
+    private string? _stopped;
 
     public DriverInstance(SimKernel kernel, HostProcess host, CheckBudget budget, Action<DriverInstance>? onEnd = null)
     {
@@ -65,14 +85,16 @@ internal sealed class DriverInstance : IDisposable
         _onEnd = onEnd;
     }
 
-    /// <summary>An instance whose host could not be started (our fault): every command reports it.</summary>
-    public DriverInstance(SimKernel kernel, CheckBudget budget, string problem)
+    /// <summary>An instance whose host could not be started: every command reports <paramref name="failure"/>
+    /// (<see cref="CallStatus.HarnessError"/> when the grader failed, <see cref="CallStatus.HostFailed"/> when
+    /// the submission's object or assembly did).</summary>
+    public DriverInstance(SimKernel kernel, CheckBudget budget, DriverCall failure)
     {
         Kernel = kernel;
         _budget = budget;
         _dead = true;
-        _harnessProblem = problem;
-        _deathReason = problem;
+        _startFailure = failure;
+        _deathReason = failure.Message;
     }
 
     public SimKernel Kernel { get; }
@@ -98,13 +120,17 @@ internal sealed class DriverInstance : IDisposable
 
     private static readonly DriverCall Ok = new(CallStatus.Returned, 0, null);
 
-    /// <summary>What Begin gives when the C# worker must be replaced first (CSharpDriverHost does so).</summary>
-    public static readonly DriverCall WorkerFull = new(CallStatus.HarnessError, 0, "the worker's heap is half used by earlier instances");
+    /// <summary>What Begin gives when the C# worker must be replaced first (CSharpDriverHost does so, once: a
+    /// fresh worker that says so again reports it as the submission's).</summary>
+    public static readonly DriverCall WorkerFull = new(CallStatus.HostFailed, 0, "the worker said its heap was half used by earlier instances");
+
+    /// <summary>Longest host-sent text quoted in a verdict (the rest of it is the host's to waste, not ours to store).</summary>
+    private const int QuoteCap = 300;
 
     public DriverCall Init()
     {
         Kernel.Record(new TraceEvent { Kind = "call", Op = "init" });
-        var r = Command(Msg.Init, null);
+        var r = Command(Msg.Init, null, "init", 0);
         RecordReturn("init", r);
         return r;
     }
@@ -121,7 +147,7 @@ internal sealed class DriverInstance : IDisposable
             return missing;
         }
 
-        var r = Command(Msg.Ioctl, w => w.U32(reg.Major).U32(cmd).U64(arg).UserRuns(Kernel.User.WritableRuns));
+        var r = Command(Msg.Ioctl, w => w.U32(reg.Major).U32(cmd).U64(arg).UserRuns(Kernel.User.WritableRuns), _budget.CallName(cmd, "ioctl"), cmd);
         RecordReturn("ioctl", r);
         return r;
     }
@@ -129,7 +155,7 @@ internal sealed class DriverInstance : IDisposable
     public DriverCall Exit()
     {
         Kernel.Record(new TraceEvent { Kind = "call", Op = "exit" });
-        var r = Command(Msg.Exit, null);
+        var r = Command(Msg.Exit, null, "exit", 0);
         RecordReturn("exit", r);
         return r;
     }
@@ -161,16 +187,27 @@ internal sealed class DriverInstance : IDisposable
             : new TraceEvent { Kind = "return", Op = op, Text = $"{r.Status}: {r.Message}" });
     }
 
-    private DriverCall Command(Msg type, Action<FrameWriter>? payload)
+    // call: the driver call's name for its CPU budget and lessons (null for Begin/End, which run only our code).
+    private DriverCall Command(Msg type, Action<FrameWriter>? payload, string? call = null, uint cmd = 0)
     {
-        if (_harnessProblem is not null)
+        if (_startFailure is not null)
         {
-            return new DriverCall(CallStatus.HarnessError, 0, _harnessProblem);
+            return _startFailure;
         }
 
-        if (_dead)
+        if (_dead || (_stopped is not null && type != Msg.End))
         {
-            return new DriverCall(CallStatus.Crashed, 0, $"the driver's host is gone ({_deathReason})");
+            return new DriverCall(CallStatus.Crashed, 0, $"the driver's host is gone ({_deathReason ?? _stopped})");
+        }
+
+        _call = call;
+        if (call is not null)
+        {
+            _key = CallLessons.Start((byte)type, cmd);
+            if (_budget.Lessons.Hung(_key) is { } lesson)
+            {
+                return Replay(lesson);
+            }
         }
 
         if (_loadFailure is not null && type != Msg.End)
@@ -180,7 +217,7 @@ internal sealed class DriverInstance : IDisposable
 
         var oopsBefore = Kernel.OopsCount;
         _posted = 0;
-        using var watch = _budget.Watch(_host);
+        using var watch = _budget.Watch(_host, call);
         try
         {
             var frame = _host.Writer.Start(type);
@@ -212,11 +249,11 @@ internal sealed class DriverInstance : IDisposable
                 return status switch
                 {
                     ResultStatus.Ok => new DriverCall(CallStatus.Returned, value, null),
-                    ResultStatus.DriverFault => Oopsed(message),
-                    ResultStatus.Missing => new DriverCall(CallStatus.Missing, 0, message),
-                    ResultStatus.LoadError => new DriverCall(CallStatus.Missing, 0, message),
-                    ResultStatus.Full => WorkerFull,
-                    _ => new DriverCall(CallStatus.HarnessError, 0, $"host error: {message}"),
+                    ResultStatus.DriverFault => Oopsed(Quote(message)),
+                    ResultStatus.Missing or ResultStatus.LoadError => new DriverCall(CallStatus.Missing, 0, Quote(message)),
+                    ResultStatus.Full when _host.Kind == HostKind.CSharp => WorkerFull,
+                    _ => new DriverCall(CallStatus.HostFailed, 0,
+                        $"the driver's host answered with status {status} ({Quote(message)}); the host runs the driver's code, so this is the submission's"),
                 };
             }
 
@@ -225,7 +262,7 @@ internal sealed class DriverInstance : IDisposable
                 var kind = (OopsKind)reader.U8();
                 var address = reader.U64();
                 var message = reader.Str();
-                _lastOops = message.Length > 0 ? message : $"{kind} at 0x{address:x}";
+                _lastOops = message.Length > 0 ? Quote(message) : $"{kind} at 0x{address:x}";
                 Kernel.RaiseOops(_lastOops, address, null);
                 continue;
             }
@@ -234,6 +271,15 @@ internal sealed class DriverInstance : IDisposable
         }
 
         return Died(null, oopsBefore);
+    }
+
+    // The same call hung (or crashed) in an earlier check before any answer: not run again (the host stays
+    // idle and is ended as usual); the check sees the outcome it would have had.
+    private DriverCall Replay(CallLessons.Lesson lesson)
+    {
+        _stopped = lesson.Message;
+        Kernel.Note($"not run again: the same call {(lesson.Status == CallStatus.Crashed ? "crashed" : "did not return")} in check '{lesson.CheckId}'");
+        return new DriverCall(lesson.Status, 0, $"{lesson.Message} (seen in {lesson.CheckId}; not run again)") { LearnedIn = lesson.CheckId };
     }
 
     private DriverCall Oopsed(string message)
@@ -253,16 +299,14 @@ internal sealed class DriverInstance : IDisposable
 
         var how = _host.DescribeExit();
         _deathReason = how;
-        if (_host.KillReason is { } killed && killed.StartsWith("timed out", StringComparison.Ordinal))
+        if (_host.KillReason is { } killed && CheckBudget.IsTimeout(killed))
         {
-            return new DriverCall(CallStatus.TimedOut, 0, killed);
-        }
+            if (_call is not null && killed.StartsWith(_budget.CallTimeout(_call), StringComparison.Ordinal))
+            {
+                _budget.Lessons.LearnHang(_key, _budget.CallTimeout(_call), _budget.CheckId);
+            }
 
-        // Before the oops test: a posted call the grader's model refuses may have raised one, and the
-        // worker's frames are ours.
-        if (e is InvalidDataException && _host.Kind == HostKind.CSharp)
-        {
-            return new DriverCall(CallStatus.HarnessError, 0, $"the worker sent a malformed frame: {e.Message}");
+            return new DriverCall(CallStatus.TimedOut, 0, killed);
         }
 
         if (Kernel.OopsCount != oopsBefore)
@@ -270,8 +314,23 @@ internal sealed class DriverInstance : IDisposable
             return new DriverCall(CallStatus.Oops, 0, _lastOops ?? Kernel.Oops);
         }
 
-        return new DriverCall(CallStatus.Crashed, 0, $"the driver's host process {how}" + TailOfOutput());
+        if (e is InvalidDataException)
+        {
+            // The C host shares its process (and channel fds) with the driver; a C# worker's memory is the
+            // driver's to corrupt if the allowlist is ever bypassed. Either way the frame is the submission's.
+            return new DriverCall(CallStatus.HostFailed, 0, $"the driver's host broke the channel protocol: {Quote(e.Message)}");
+        }
+
+        var crashed = $"the driver's host process {how}" + TailOfOutput();
+        if (_call is not null && _host.KillReason is null)
+        {
+            _budget.Lessons.LearnCrash(_key, crashed, _budget.CheckId);
+        }
+
+        return new DriverCall(CallStatus.Crashed, 0, crashed);
     }
+
+    internal static string Quote(string text) => text.Length <= QuoteCap ? text : text[..QuoteCap] + "…";
 
     private string TailOfOutput()
     {
@@ -282,7 +341,7 @@ internal sealed class DriverInstance : IDisposable
         }
 
         var lines = output.Split('\n');
-        return ": " + string.Join(" | ", lines.TakeLast(3)).Trim();
+        return ": " + Quote(string.Join(" | ", lines.TakeLast(3)).Trim());
     }
 
     private void Dispatch(FrameReader r)
@@ -420,8 +479,19 @@ internal sealed class DriverInstance : IDisposable
                 break;
 
             case Msg.Note:
-                Kernel.Note(r.Str());
+            {
+                var text = r.Str();
+                if (++_notes <= NoteCap)
+                {
+                    Kernel.Note(text);
+                }
+                else if (_notes == NoteCap + 1)
+                {
+                    Kernel.Note($"more than {NoteCap} notes: the rest dropped");
+                }
+
                 break;
+            }
 
             case Msg.CdevAdd:
             {
@@ -454,6 +524,7 @@ internal sealed class DriverInstance : IDisposable
                 throw new InvalidDataException($"a posted {r.Type} did not succeed as the host said it would");
             }
 
+            Learned(CallLessons.Mix(_key, 0xff));
             return;
         }
 
@@ -466,5 +537,17 @@ internal sealed class DriverInstance : IDisposable
         }
 
         w.Start(Msg.Reply).U8((byte)status).U64(a).U64(b).Blob(blob).SendTo(_host.ToHost);
+        Learned(CallLessons.Mix(CallLessons.Mix(CallLessons.Mix(CallLessons.Mix(_key, (byte)status), a), b), blob));
+    }
+
+    // The driver now holds the same answers as a call that did not return in an earlier check: it will spin
+    // the same way, so it is stopped now (its next read fails, and Died reports the timeout).
+    private void Learned(ulong key)
+    {
+        _key = key;
+        if (_call is not null && _budget.Lessons.Hung(key) is { Status: CallStatus.TimedOut } lesson)
+        {
+            _host.Kill($"{lesson.Message} (after the same kernel answers as in {lesson.CheckId}; stopped at once)");
+        }
     }
 }

@@ -7,20 +7,28 @@ namespace Autograder.Load;
 /// <summary>
 /// Starts host processes the same way every time: sandboxed through the native launcher when it is
 /// available (network and mount namespaces, private /tmp, an unprivileged uid when we are root, rlimits),
-/// with the .NET worker capped by the GC heap limit (a small RLIMIT_AS kills the runtime). Thread-safe.
+/// with the .NET worker capped by the GC heap limit (a small RLIMIT_AS kills the runtime). No C# worker serves
+/// two submissions: a load context and the allowlist are no security boundary, a process is. To hide the
+/// start latency, fresh workers (never used) are started ahead in the background. Thread-safe.
 /// </summary>
 internal sealed class HostLauncher : IDisposable
 {
-    /// <summary>Submissions one pooled worker serves before it is replaced: its load contexts are never freed
-    /// (~0.5 MB of native memory per submission), so this bounds a worker near 75 MB. A start costs ~60 ms of CPU.</summary>
-    public const int MaxWorkerUses = 100;
+    /// <summary>Fresh workers kept started ahead: enough for the jobs that finish a submission about together.</summary>
+    private const int Ahead = 2;
 
-    private readonly Stack<HostProcess> _idle = new();
+    private readonly Stack<HostProcess> _fresh = new();
+    // Hosts that may outlive the thread that started them (compile services, workers started ahead): killed by
+    // Dispose wherever they are, also while they start (a run interrupted by Ctrl+C leaves none behind).
+    private readonly List<HostProcess> _longLived = [];
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+    // For long-lived hosts: a compile service says Ready once Roslyn is warm (seconds of CPU, more on a crowded machine).
+    private static readonly TimeSpan CompileReadyTimeout = TimeSpan.FromSeconds(120);
 
     private readonly string _dotnet;
     private readonly string _workerDll;
     private readonly string? _launchPath;
+    private int _starting;
+    private bool _disposed;
 
     /// <param name="workerDir">Folder holding Autograder.Worker.dll (readable by the sandbox user).</param>
     /// <param name="launchPath">The native sandbox launcher, or null to run workers with no OS sandbox.</param>
@@ -35,116 +43,186 @@ internal sealed class HostLauncher : IDisposable
 
     public HostLimits Limits { get; }
 
-    /// <summary>Lend workers to later submissions. Off when the allowlist is off (tests of the OS sandbox):
-    /// then only the allowlist's absence stands between a driver and the worker's own state.</summary>
-    public bool ReuseWorkers { get; init; } = true;
+    /// <summary>Start fresh workers ahead of need (off in tests that count the workers started).</summary>
+    public bool StartAhead { get; init; } = true;
 
     private static int _workersStarted;
 
-    /// <summary>Workers started by this process (tests check that the pool reuses them).</summary>
+    /// <summary>Workers started by this process (tests check that no submission gets another's).</summary>
     internal static int WorkersStarted => Volatile.Read(ref _workersStarted);
 
-    /// <summary>An idle pooled worker, or a new one.</summary>
+    /// <summary>A fresh worker, never used by any submission: one started ahead, or a new one.</summary>
     public bool TryRentWorker(out HostProcess worker, out string problem)
     {
-        HostProcess? rented = null;
-        lock (_idle)
+        HostProcess? ready = null;
+        lock (_fresh)
         {
-            while (rented is null && _idle.TryPop(out var pooled))
+            while (ready is null && _fresh.TryPop(out var started))
             {
-                if (!pooled.HasExited)
+                if (!started.HasExited)
                 {
-                    pooled.Uses++;
-                    rented = pooled;
+                    ready = started;
                 }
                 else
                 {
-                    pooled.Dispose();
+                    started.Dispose();
                 }
             }
         }
 
-        if (rented is not null)
+        StartAheadInBackground();
+        if (ready is not null)
         {
-            // A new worker inherits the renting thread's CPU; a pooled one was started elsewhere.
-            CpuPairing.Join(rented.Pid);
-            worker = rented;
+            // A new worker inherits the renting thread's CPU; one started ahead was started elsewhere.
+            CpuPairing.Join(ready.Pid);
+            worker = ready;
             problem = "";
             return true;
         }
 
-        var started = TryStartWorker(out worker, out problem);
-        if (started)
+        var ok = TryStartWorker(out worker, out problem);
+        if (ok)
         {
-            worker.Uses = 1;
             Interlocked.Increment(ref _workersStarted);
         }
 
-        return started;
+        return ok;
     }
 
-    /// <summary>Takes a worker back after a submission that left it healthy.</summary>
-    public void ReturnWorker(HostProcess worker)
+    private static void End(HostProcess worker)
     {
-        if (ReuseWorkers && worker.Uses < MaxWorkerUses && !worker.HasExited)
-        {
-            lock (_idle)
-            {
-                _idle.Push(worker);
-                return;
-            }
-        }
-
         worker.Kill("retired");
         worker.Dispose();
     }
 
+    private void StartAheadInBackground()
+    {
+        if (!StartAhead)
+        {
+            return;
+        }
+
+        lock (_fresh)
+        {
+            if (_disposed || _fresh.Count + _starting >= Ahead)
+            {
+                return;
+            }
+
+            _starting++;
+        }
+
+        Spawner.InBackground(() =>
+        {
+            var ok = TryStartWorker(out var worker, out _, longLived: true);
+            lock (_fresh)
+            {
+                _starting--;
+                if (ok && !_disposed)
+                {
+                    Interlocked.Increment(ref _workersStarted);
+                    _fresh.Push(worker);
+                    return;
+                }
+            }
+
+            if (ok)
+            {
+                End(worker);
+            }
+        });
+    }
+
     public void Dispose()
     {
-        lock (_idle)
+        lock (_fresh)
         {
-            while (_idle.TryPop(out var worker))
+            _disposed = true;
+            while (_fresh.TryPop(out var worker))
             {
-                worker.Kill("retired");
-                worker.Dispose();
+                End(worker);
             }
+
+            foreach (var host in _longLived)
+            {
+                host.Kill("retired");
+            }
+
+            _longLived.Clear();
+        }
+    }
+
+    /// <summary>Keeps a long-lived host to kill on Dispose (or kills it now, after Dispose).</summary>
+    private void Track(HostProcess host)
+    {
+        lock (_fresh)
+        {
+            if (_disposed)
+            {
+                host.Kill("retired");
+                return;
+            }
+
+            _longLived.RemoveAll(h => h.HasExited);
+            _longLived.Add(host);
         }
     }
 
     public bool Sandboxed => _launchPath is not null;
 
-    public bool TryStartWorker(out HostProcess worker, out string problem)
+    /// <summary>Starts a worker; a <paramref name="longLived"/> one (started ahead) may outlive the calling thread.</summary>
+    public bool TryStartWorker(out HostProcess worker, out string problem, bool longLived = false) =>
+        TryStartDotnet([], Limits.MemoryMb, longLived, out worker, out problem);
+
+    /// <summary>Starts a C# compile service (the worker executable's --compile mode) with its own heap limit; it
+    /// serves every job, so it may outlive the calling thread.</summary>
+    public bool TryStartCompileService(int memoryMb, out HostProcess service, out string problem) =>
+        TryStartDotnet(["--compile"], memoryMb, longLived: true, out service, out problem);
+
+    private bool TryStartDotnet(IReadOnlyList<string> mode, int memoryMb, bool longLived, out HostProcess worker, out string problem)
     {
         var env = new Dictionary<string, string>
         {
             // Hex, as the runtime expects: the worker's managed heap cap.
-            ["DOTNET_GCHeapHardLimit"] = $"0x{Limits.MemoryMb * 1024L * 1024L:x}",
+            ["DOTNET_GCHeapHardLimit"] = $"0x{memoryMb * 1024L * 1024L:x}",
             ["DOTNET_EnableDiagnostics"] = "0",
             // W^X double-maps code through a memfd, which the sandbox's zero file-size limit forbids.
             ["DOTNET_EnableWriteXorExecute"] = "0",
             ["DOTNET_TieredPGO"] = "0",
-            ["DOTNET_TC_CallCounting"] = "0",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_gcServer"] = "0",
             ["DOTNET_GCgen0size"] = "0x1000000",
         };
+        // A worker runs a driver's few methods briefly: tier-0 code, never recompiled. A compile service runs
+        // Roslyn for the whole run: its precompiled (ReadyToRun) code as it is, the rest JIT-compiled optimised
+        // once, as the grader itself runs in Release.
+        env[mode.Count == 0 ? "DOTNET_TC_CallCounting" : "DOTNET_TieredCompilation"] = "0";
         IReadOnlyList<string> args = _launchPath is null
-            ? [_workerDll]
+            ? [_workerDll, .. mode]
             : ["--in-fd", "{in}", "--out-fd", "{out}", "--nproc", "512", "--view",
                 "--view-path", Path.GetDirectoryName(Path.GetFullPath(_dotnet))!, "--view-path", Path.GetDirectoryName(_workerDll)!,
-                "--", _dotnet, _workerDll];
+                "--", _dotnet, _workerDll, .. mode];
         var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env);
-        return TryStart(command, out worker, out problem);
+        return TryStart(command, out worker, out problem, out _, longLived);
     }
 
     /// <summary>Starts the C fork server of a compiled driver (the prebuilt host loading its object): one
     /// sandbox set-up (namespaces, private /tmp, uid, memory and file limits) for all its instances; see
-    /// <see cref="TryFork"/>.</summary>
-    public bool TryStartC(CDriver driver, out HostProcess server, out string problem)
+    /// <see cref="TryFork"/>. No driver code runs before the server's Ready, so a failure to start is ours
+    /// (<see cref="CallStatus.HarnessError"/>), except the loader refusing the student's object
+    /// (<see cref="NativeExitCodes.LoadRefused"/>), which is the submission's (<see cref="CallStatus.HostFailed"/>).</summary>
+    public bool TryStartC(CDriver driver, out HostProcess server, out DriverCall failure)
     {
         // The host applies its own sandbox (it must: each child installs seccomp after the fork).
         IReadOnlyList<string> args = ["--driver", driver.Object, "--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        return TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>()), out server, out problem);
+        var started = TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>()), out server, out var problem, out var code);
+        // The loader's own words (our code, before any of the driver's ran): "autograder host: cannot load the driver: why".
+        const string Said = "cannot load the driver: ";
+        var why = problem.LastIndexOf(Said, StringComparison.Ordinal) is var at and >= 0 ? problem[(at + Said.Length)..] : problem;
+        failure = started ? null! : code == NativeExitCodes.LoadRefused
+            ? new DriverCall(CallStatus.HostFailed, 0, "the driver's object could not be loaded: " + DriverInstance.Quote(why))
+            : new DriverCall(CallStatus.HarnessError, 0, problem);
+        return started;
     }
 
     /// <summary>
@@ -208,11 +286,19 @@ internal sealed class HostLauncher : IDisposable
         return false;
     }
 
-    private static bool TryStart(HostCommand command, out HostProcess host, out string problem)
+    /// <summary>Starts a host and waits for its Ready; <paramref name="exitCode"/> is how it ended when it failed
+    /// by exiting on its own (else null). A <paramref name="longLived"/> host is forked on the
+    /// <see cref="Spawner"/> thread: it may outlive the calling thread.</summary>
+    private bool TryStart(HostCommand command, out HostProcess host, out string problem, out int? exitCode, bool longLived = false)
     {
+        exitCode = null;
         try
         {
-            host = HostProcess.Start(command);
+            host = longLived ? Spawner.Run(() => HostProcess.Start(command)) : HostProcess.Start(command);
+            if (longLived)
+            {
+                Track(host);
+            }
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
@@ -231,16 +317,19 @@ internal sealed class HostLauncher : IDisposable
 
             var version = started.Reader.U32();
             return version == Layout.ProtocolVersion ? null : $"protocol version {version}, expected {Layout.ProtocolVersion}";
-        });
+        }, longLived ? CompileReadyTimeout : null);
         if (failure is null)
         {
             problem = "";
             return true;
         }
 
+        exitCode = host.EndedWith(TimeSpan.FromSeconds(2));
         host.Kill("failed to start");
         var how = host.DescribeExit();
-        problem = $"the {(command.Kind == HostKind.CSharp ? "C# worker" : "C host")} failed to start ({failure}; it {how}): {host.Output.Trim()}";
+        problem = exitCode == NativeExitCodes.LoadRefused
+            ? host.Output.Trim()
+            : $"the {(command.Kind == HostKind.CSharp ? "C# worker" : "C host")} failed to start ({failure}; it {how}): {host.Output.Trim()}";
         host.Dispose();
         host = null!;
         return false;
@@ -269,10 +358,11 @@ internal sealed class HostLauncher : IDisposable
             var message = r.Str();
             result = status == ResultStatus.Ok
                 ? new DriverCall(CallStatus.Returned, value, null)
-                : new DriverCall(CallStatus.HarnessError, 0, message);
+                : new DriverCall(CallStatus.HostFailed, 0, DriverInstance.Quote(message));
             return null;
         }, timeout);
-        return result ?? new DriverCall(CallStatus.HarnessError, 0, failure);
+        // The worker had the submission's assembly: whatever went wrong from here is the submission's.
+        return result ?? new DriverCall(CallStatus.HostFailed, 0, failure);
     }
 
     /// <summary>

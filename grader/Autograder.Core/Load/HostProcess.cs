@@ -183,6 +183,9 @@ internal sealed class HostProcess : IDisposable
     // A disposed server counts as exited: its children may still ask (cancellation disposes hosts mid-check).
     public bool HasExited => _server is null ? _disposed || _process!.HasExited : _childEnd is not null || _server.HasExited;
 
+    /// <summary>The exit code of a (non-forked) process that ended within <paramref name="wait"/>, else null.</summary>
+    public int? EndedWith(TimeSpan wait) => _server is null && _process!.WaitForExit(wait) ? _process.ExitCode : null;
+
     /// <summary>A child the fork server (this process) just reported in Forked, talking over its own pipes.</summary>
     public HostProcess ForkedChild(int pid, Stream toChild, Stream fromChild) => new(this, pid, toChild, fromChild);
 
@@ -360,7 +363,7 @@ internal sealed class HostProcess : IDisposable
     }
 
     /// <summary>What the process printed so far, from <paramref name="mark"/> (an earlier <see cref="OutputLength"/>)
-    /// on, without waiting: a pooled worker serves several submissions, each shown only its own output.</summary>
+    /// on, without waiting (a live worker's pipes stay open).</summary>
     public string OutputSince(int mark)
     {
         lock (_output)
@@ -380,9 +383,6 @@ internal sealed class HostProcess : IDisposable
             }
         }
     }
-
-    /// <summary>Submissions this worker has served (pooled workers are reused a bounded number of times).</summary>
-    public int Uses { get; set; }
 
     /// <summary>
     /// Kills a fork server whose children have all ended and returns what it printed, without waiting for it

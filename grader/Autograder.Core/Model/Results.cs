@@ -60,6 +60,9 @@ public sealed record SubmissionResult
     public int? RandomSeed { get; init; }
     /// <summary>True when any check has a grader fault: the submission needs the operator's attention.</summary>
     public bool GraderFault { get; init; }
+    /// <summary>What the grader's kernel model lacks that this (C) driver needs, e.g. "struct pci_dev.resource",
+    /// "ktime_get_real_seconds()", "&lt;linux/kthread.h&gt;": its build is then a grader fault. Else null.</summary>
+    public string? ModelGap { get; init; }
     /// <summary>A total override applied by an instructor, if any.</summary>
     public Override? TotalOverride { get; init; }
     /// <summary>Lateness, where known: null when the hand-in was on time or nothing says when it came.</summary>
@@ -94,6 +97,7 @@ public sealed record SubmissionSummary
     public decimal MaxScore { get; init; }
     public required string Outcome { get; init; }
     public bool GraderFault { get; init; }
+    public string? ModelGap { get; init; }
     public long DurationMs { get; init; }
     public StudentInfo? Student { get; init; }
     public Override? TotalOverride { get; init; }
@@ -111,6 +115,7 @@ public sealed record SubmissionSummary
             MaxScore = result.MaxScore,
             Outcome = result.Outcome,
             GraderFault = result.GraderFault,
+            ModelGap = result.ModelGap,
             DurationMs = result.DurationMs,
             Student = result.Student,
             TotalOverride = result.TotalOverride,
@@ -225,9 +230,6 @@ public sealed record TraceEvent
 
 /// <summary>A source file of the submission, kept so reports re-render from results.json alone.</summary>
 public sealed record SourceFile(string Path, string Text, bool Truncated = false);
-
-/// <summary>A compiler diagnostic mapped to the student's file.</summary>
-public sealed record Diagnostic(string Severity, string File, int Line, int Column, string Message, string? Code = null);
 
 public sealed record StudentInfo(string? Name, string? Email, string? LmsId);
 

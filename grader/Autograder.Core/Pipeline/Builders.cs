@@ -4,8 +4,8 @@ using Autograder.Submissions;
 
 namespace Autograder.Pipeline;
 
-/// <summary>C# drivers: Roslyn in memory against the kernel-API assembly; run in the worker.</summary>
-internal sealed class CSharpBuilder(CSharpCompiler compiler) : ISubmissionBuilder
+/// <summary>C# drivers: Roslyn against the kernel-API assembly, in a sandboxed compile service; run in a worker.</summary>
+internal sealed class CSharpBuilder(CSharpCompileService compiler) : ISubmissionBuilder
 {
     public BuildResult Build(Submission submission)
     {
@@ -17,9 +17,15 @@ internal sealed class CSharpBuilder(CSharpCompiler compiler) : ISubmissionBuilde
 
         var build = compiler.Compile(files);
         var diagnostics = notes.Concat(build.Diagnostics).ToList();
+        if (build.GraderGap is not null)
+        {
+            return new BuildResult { Sources = SourceLoader.ForReport(files), Diagnostics = diagnostics, GraderGap = build.GraderGap };
+        }
+
         if (!build.Success || build.Assembly is null)
         {
-            return BuildResult.DoesNotCompile(files, diagnostics);
+            var failed = BuildResult.DoesNotCompile(files, diagnostics);
+            return build.Failure is null ? failed : failed with { Failure = build.Failure };
         }
 
         var assembly = build.Assembly;
@@ -95,16 +101,22 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
         }
 
         var build = compiler.Compile(submission.Id, compiled);
-        var diagnostics = notes.Concat(build.Diagnostics.Select(StudentFacing)).ToList();
+        var diagnostics = notes.Concat(KernelApiChanges.Annotate(build.Diagnostics).Select(StudentFacing)).ToList();
         if (build.GraderGap is not null)
         {
             CCompiler.Delete(build);
-            return new BuildResult { Sources = SourceLoader.ForReport(sources), Diagnostics = diagnostics, GraderGap = build.GraderGap };
+            return new BuildResult { Sources = SourceLoader.ForReport(sources), Diagnostics = diagnostics, GraderGap = build.GraderGap, ModelGap = KernelOracle.GapName(build.GraderGap) };
         }
 
         if (!build.Success || build.Driver is null)
         {
             CCompiler.Delete(build);
+            // Does Linux compile what our model rejected? Then the model lacks something: our fault, not the student's.
+            if (build.Rejected && KernelOracle.Judge(compiled, build.Diagnostics) is { } oracle)
+            {
+                return new BuildResult { Sources = SourceLoader.ForReport(sources), Diagnostics = diagnostics, GraderGap = oracle.Gap, ModelGap = oracle.Name };
+            }
+
             return BuildResult.DoesNotCompile(sources, diagnostics);
         }
 
@@ -134,7 +146,7 @@ internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
     [System.Text.RegularExpressions.GeneratedRegex(@"(?m)^[ \t]*(?:module_init|module_pci_driver|module_platform_driver|module_misc_device)[ \t]*\(")]
     private static partial System.Text.RegularExpressions.Regex DefinesModuleInit();
 
-    private static bool IsUserProgram(string text) =>
+    internal static bool IsUserProgram(string text) =>
         UserMain().IsMatch(text) && UserHeaders().IsMatch(text);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\bint\s+main\s*\(")]

@@ -27,6 +27,9 @@ public sealed record GradeOptions
     public int? RandomSeed { get; init; }
     /// <summary>Reuse results of unchanged submissions (see <see cref="ResultCache"/>); false = grade everything.</summary>
     public bool UseCache { get; init; } = true;
+    /// <summary>Keep the trace of every check; by default a check that passed keeps a one-line summary of it
+    /// (a class's results.json is mostly passed checks' traces otherwise: ~100 KB a submission).</summary>
+    public bool AllTraces { get; init; }
     /// <summary>Root of the result cache; null = <see cref="ResultCache.DefaultRoot"/>.</summary>
     internal string? CacheRoot { get; init; }
 
@@ -135,10 +138,11 @@ public static class Grader
         var started = DateTimeOffset.UtcNow;
         return Task.Run(() =>
         {
-            using var environment = GradingEnvironment.Create(observer.OnWarning, options.AllowlistOff);
+            using var environment = GradingEnvironment.Create(observer.OnWarning, options.AllowlistOff,
+                warmRoslyn: submissions.Any(s => s.Language == Language.CSharp));
             var grader = new SubmissionGrader(rubric, checks, environment.Builder, environment.Launcher, options, seed);
             // Incremental regrading (issue 8): unchanged submissions get their stored result back.
-            var cache = options.UseCache ? new ResultCache(options.CacheRoot ?? ResultCache.DefaultRoot, rubric, grader.Selected.Select(c => c.Id), options.RandomSeed) : null;
+            var cache = options.UseCache ? new ResultCache(options.CacheRoot ?? ResultCache.DefaultRoot, rubric, grader.Selected.Select(c => c.Id).Concat(options.AllTraces ? ["+all-traces"] : []), options.RandomSeed) : null;
             observer.OnStart(submissions.Count);
             var complete = true;
             try

@@ -11,20 +11,28 @@ namespace Autograder.Pipeline;
 internal sealed class GradingEnvironment : IDisposable
 {
     private static readonly string[] WorkerFiles =
-        ["Autograder.Worker.dll", "Autograder.Worker.runtimeconfig.json", "Autograder.Worker.deps.json", "Autograder.KernelApi.dll"];
+        ["Autograder.Worker.dll", "Autograder.Worker.runtimeconfig.json", "Autograder.Worker.deps.json", "Autograder.KernelApi.dll",
+            "Microsoft.CodeAnalysis.dll", "Microsoft.CodeAnalysis.CSharp.dll"];
 
     private readonly List<string> _warnings = [];
     private readonly CCompiler _cCompiler;
+    private readonly CSharpCompileService _csharpCompiler;
     private readonly Dictionary<Language, ISubmissionBuilder> _builders;
 
-    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler, bool allowlistOff)
+    private GradingEnvironment(HostLauncher launcher, CCompiler cCompiler, bool allowlistOff, bool warmRoslyn)
     {
         Launcher = launcher;
         _cCompiler = cCompiler;
+        // allowlistOff is the test-only switch of GradeOptions.AllowlistOff (sandbox tests); never set in production.
+        _csharpCompiler = new CSharpCompileService(launcher, enforceAllowlist: !allowlistOff);
+        // Roslyn's cold start (references, JIT) in a first service, in the background while the run begins.
+        if (warmRoslyn)
+        {
+            _csharpCompiler.WarmUp();
+        }
         _builders = new()
         {
-            // allowlistOff is the test-only switch of GradeOptions.AllowlistOff (sandbox tests); never set in production.
-            [Language.CSharp] = new CSharpBuilder(new CSharpCompiler(enforceAllowlist: !allowlistOff)),
+            [Language.CSharp] = new CSharpBuilder(_csharpCompiler),
             [Language.C] = new CBuilder(cCompiler),
         };
     }
@@ -37,10 +45,10 @@ internal sealed class GradingEnvironment : IDisposable
 
     /// <param name="warn">Receives each warning once.</param>
     /// <param name="allowlistOff">Test-only (see <see cref="GradeOptions.AllowlistOff"/>): compile C# without the allowlist.</param>
-    public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false)
+    /// <param name="warmRoslyn">Warm Roslyn up in the background (false when no C# is to be graded: a student's
+    /// `check my-rng.c` would only pay its CPU on a small machine).</param>
+    public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false, bool warmRoslyn = true)
     {
-        // Roslyn's cold start (references, JIT) overlaps the native toolchain's check and build.
-        _ = Task.Run(CSharpCompiler.WarmUp);
         var (toolchain, problem) = NativeToolchain.Shared;
         var warnings = new List<string>();
         string? launch = null;
@@ -58,6 +66,11 @@ internal sealed class GradingEnvironment : IDisposable
             }
 
             launch = toolchain.LaunchPath;
+            if (KernelOracle.Unavailable is { } noOracle)
+            {
+                warnings.Add(noOracle + ".");
+            }
+
             // As root the worker runs as nobody behind a private /tmp: its files must be world-readable and
             // outside /tmp, whatever AUTOGRADER_CACHE says.
             workerDir = PublishWorker(Environment.IsPrivilegedProcess ? "/var/cache/autograder" : toolchain.Root);
@@ -69,9 +82,8 @@ internal sealed class GradingEnvironment : IDisposable
             }
         }
 
-        // With the allowlist off only the OS sandbox stands between a driver and its worker: no reuse then.
-        var launcher = new HostLauncher(workerDir, launch, new HostLimits()) { ReuseWorkers = !allowlistOff };
-        var environment = new GradingEnvironment(launcher, new CCompiler(NativeToolchain.Shared), allowlistOff);
+        var launcher = new HostLauncher(workerDir, launch, new HostLimits());
+        var environment = new GradingEnvironment(launcher, new CCompiler(NativeToolchain.Shared), allowlistOff, warmRoslyn);
         foreach (var w in warnings)
         {
             environment._warnings.Add(w);
@@ -137,6 +149,7 @@ internal sealed class GradingEnvironment : IDisposable
 
     public void Dispose()
     {
+        _csharpCompiler.Dispose();
         Launcher.Dispose();
         _cCompiler.Dispose();
     }

@@ -140,8 +140,9 @@ internal sealed class ResultCache
         !result.GraderFault
         && result.Outcome != Outcomes.HarnessError
         && result.Checks.All(c => c.Fault != Faults.Grader)
-        // A crash or timeout may depend on the machine's load that day: such results are graded again.
-        && result.Checks.All(c => c.Status != CheckStatuses.Error);
+        // Crashes, oopses and CPU-budget timeouts are the driver's own doing and are kept like any verdict;
+        // only a wall-clock timeout may depend on the machine's load that day: such results are graded again.
+        && result.Checks.All(c => c.Status != CheckStatuses.Error || !c.Feedback.Contains(Load.CheckBudget.WallClockMarker, StringComparison.Ordinal));
 
     /// <summary>The stored result under the key, as the given submission's; null when absent or unreadable.</summary>
     public SubmissionResult? TryGet(string key, Submission submission)

@@ -6,12 +6,12 @@ namespace Autograder.Pipeline;
 
 /// <summary>
 /// Reads a submission's files as the student handed them in, refusing what cannot be a driver source
-/// (empty, binary, absurdly large) with a message naming the file, and keeping a capped copy for reports.
+/// (empty, binary, absurdly large, a symbolic link, more than <see cref="Bounds.MaxSourceFiles"/> files) with a
+/// message naming the file, and keeping a copy for reports.
 /// </summary>
 internal static class SourceLoader
 {
     public const int MaxSourceBytes = 1 << 20;
-    public const int ReportCap = 256 * 1024;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The sources to compile (path relative to the submission, text), or a problem.</summary>
@@ -20,6 +20,11 @@ internal static class SourceLoader
         var files = new List<(string, string)>();
         var notes = new List<Model.Diagnostic>();
         var root = CommonRoot(submission.Files);
+        if (submission.Files.Count > Bounds.MaxSourceFiles)
+        {
+            return ([], notes, $"{submission.Files.Count} source and header files: a submission may have at most {Bounds.MaxSourceFiles}");
+        }
+
         foreach (var path in submission.Files)
         {
             var name = Path.GetRelativePath(root, path);
@@ -27,6 +32,12 @@ internal static class SourceLoader
             if (!info.Exists)
             {
                 return ([], notes, $"{name}: the file disappeared");
+            }
+
+            // SubmissionFinder refuses links already; this holds for any other way a submission is made.
+            if (info.LinkTarget is not null)
+            {
+                return ([], notes, $"{name} is a symbolic link: links are refused, nothing is read through them");
             }
 
             if (info.Length == 0)
@@ -62,9 +73,9 @@ internal static class SourceLoader
         return (files, notes, null);
     }
 
-    /// <summary>The capped copies kept in results.json.</summary>
+    /// <summary>The copies kept in results.json (capped with the rest of the result by <see cref="Bounds"/>).</summary>
     public static IReadOnlyList<SourceFile> ForReport(IEnumerable<(string Path, string Text)> files) =>
-        [.. files.Select(f => f.Text.Length > ReportCap ? new SourceFile(f.Path, f.Text[..ReportCap], true) : new SourceFile(f.Path, f.Text))];
+        [.. files.Select(f => new SourceFile(f.Path, f.Text))];
 
     /// <summary>The deepest folder holding all the files (what their reported paths are relative to).</summary>
     internal static string CommonRoot(IReadOnlyList<string> files) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Autograder.Check;
+using Autograder.Check.Builtin;
 using Autograder.Load;
 using Autograder.Model;
 using Autograder.Submissions;
@@ -15,6 +16,8 @@ internal sealed record BuildResult : IDisposable
     public string? Failure { get; init; }
     /// <summary>Set when we could not build it for a reason of ours (missing tool, a gap in our kernel model).</summary>
     public string? GraderGap { get; init; }
+    /// <summary>What our kernel model lacks that the driver needs (set with <see cref="GraderGap"/> when that is the reason).</summary>
+    public string? ModelGap { get; init; }
     /// <summary>Creates the host that runs the built driver; null when the build did not succeed.</summary>
     public Func<HostLauncher, IDriverHost>? CreateHost { get; init; }
     /// <summary>Removes build products (temp folders).</summary>
@@ -84,7 +87,7 @@ internal sealed class SubmissionGrader(
                 results.Add(CheckRunner.Skipped(entry, build.GraderGap is not null ? "the grader could not build the driver" : "the driver does not compile"));
             }
 
-            return Finish(submission, language, outcome, build.GraderGap ?? build.Failure, build.Sources, build.Diagnostics, results, "", clock);
+            return Finish(submission, language, outcome, build.GraderGap ?? build.Failure, build.Sources, build.Diagnostics, results, "", clock) with { ModelGap = build.ModelGap };
         }
 
         var view = new SubmissionView(submission.Id, language, build.Sources, build.Diagnostics);
@@ -92,6 +95,8 @@ internal sealed class SubmissionGrader(
         using var paired = CpuPairing.Pair();
         using var host = build.CreateHost(launcher);
         using var cancel = cancellationToken.Register(host.Abort);
+        bool? working = null;
+        var lessons = new CallLessons();
         foreach (var entry in Selected.Where(c => c.Id != BuildId))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -110,7 +115,15 @@ internal sealed class SubmissionGrader(
 
             // Same draws for every submission of a run (fair), replayable from the recorded seed.
             var random = new Random(unchecked((randomSeed * 31) + StableHash(entry.Id)));
-            results.Add(CheckRunner.Run(check, entry, host, view, random));
+            var result = CheckRunner.Run(check, entry, host, view, random, lessons, options.AllTraces);
+            // Only what would earn points is held back: a check that earns nothing keeps its own verdict.
+            if (entry.RequiresWork && result.Fault != Faults.Grader && result.Points > 0)
+            {
+                working ??= DoesWork(entry, host, view, lessons);
+                result = working.Value ? result : HeldBack(result);
+            }
+
+            results.Add(result);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -128,7 +141,7 @@ internal sealed class SubmissionGrader(
     {
         var shown = all.Where(r => Selected.Any(s => s.Id == r.Id)).ToList();
         var counted = shown.Where(r => r.Fault != Faults.Grader).ToList();
-        return new SubmissionResult
+        return Bounds.Apply(new SubmissionResult
         {
             Id = submission.Id,
             Language = language,
@@ -144,7 +157,7 @@ internal sealed class SubmissionGrader(
             DurationMs = clock.ElapsedMilliseconds,
             RandomSeed = randomSeed,
             GraderFault = shown.Any(r => r.Fault == Faults.Grader),
-        };
+        });
     }
 
     private List<CheckResult> AllFailed(RubricCheck buildEntry, string problem)
@@ -207,6 +220,23 @@ internal sealed class SubmissionGrader(
 
         static string Format(Model.Diagnostic d) => $"{d.File}:{d.Line}:{d.Column}: {d.Severity}: {d.Message}";
     }
+
+    // The rubric's work gate, run once per submission: does some ioctl touch the device or the user's memory?
+    // A fault of ours or a driver that crashes the probe opens it: the gated checks then judge on their own.
+    private static bool DoesWork(RubricCheck gated, IDriverHost host, SubmissionView view, CallLessons lessons)
+    {
+        var entry = gated with { Id = WorkGate.GateId, Title = "the driver does some of the exercise's work", RequiresWork = false };
+        var probe = CheckRunner.Run(new WorkGate(), entry, host, view, new Random(0), lessons, allTraces: false);
+        return probe.Status is not (CheckStatuses.Failed or CheckStatuses.Skipped);
+    }
+
+    private static CheckResult HeldBack(CheckResult result) => result with
+    {
+        Status = CheckStatuses.Failed,
+        Fault = Faults.Submission,
+        Points = 0,
+        Feedback = $"{WorkGate.HeldBack}\nWhat the check found on its own: {result.Feedback}",
+    };
 
     /// <summary>FNV-1a: stable across processes (string.GetHashCode is randomised per process).</summary>
     internal static int StableHash(string text)

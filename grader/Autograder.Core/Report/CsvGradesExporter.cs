@@ -34,7 +34,8 @@ internal sealed class CsvGradesExporter(ReportContext context) : IReportExporter
     {
     }
 
-    private static void WriteCsv<T>(string path, CsvRecordWriter<T> recordWriter, IEnumerable<T> rows)
+    /// <summary>Writes the rows as CSV (invariant culture, LF) to the file; also similarity.csv's writer.</summary>
+    internal static void WriteCsv<T>(string path, CsvRecordWriter<T> recordWriter, IEnumerable<T> rows)
     {
         using var text = new StringWriter();
         using (var csv = CsvWriter.Create(text, CsvFormats.Writing, leaveOpen: true))

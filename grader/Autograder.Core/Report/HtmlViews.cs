@@ -20,7 +20,9 @@ internal sealed record OverviewView(
     string MeanScore,
     string MedianScore,
     int GraderFaults,
-    bool HasNames)
+    bool HasNames,
+    IReadOnlyList<ModelGapView> ModelGaps,
+    string SimilarityHref)
 {
     /// <summary>Only on the review server's pages (ReviewViews.cs); null in the static reports.</summary>
     public OverviewReviewView? Review { get; init; }
@@ -28,6 +30,13 @@ internal sealed record OverviewView(
     /// <summary>Templates test this, never <see cref="Review"/> (strict variables reject a null).</summary>
     public bool Reviewing => Review is not null;
 }
+
+/// <summary>A name the grader's kernel model lacks, with the submissions whose build needed it.</summary>
+[TemplateModel]
+internal sealed record ModelGapView(string Name, IReadOnlyList<GapSubmissionView> Submissions);
+
+[TemplateModel]
+internal sealed record GapSubmissionView(string Id, string Href);
 
 [TemplateModel]
 internal sealed record RunView(
@@ -197,8 +206,16 @@ internal static class HtmlViews
             percents.Count == 0 ? "-" : ReportText.Points(Math.Round(context.Submissions.Average(s => s.Score), 2)),
             Median(context.Submissions.Select(s => s.Score).ToList()),
             context.Submissions.Count(s => s.GraderFault),
-            context.Submissions.Any(s => !string.IsNullOrEmpty(s.Student?.Name)));
+            context.Submissions.Any(s => !string.IsNullOrEmpty(s.Student?.Name)),
+            [.. context.Submissions.Where(s => s.ModelGap is not null)
+                .GroupBy(s => s.ModelGap!, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new ModelGapView(g.Key, [.. g.Select(s => new GapSubmissionView(s.Id, SubmissionHref(s.Id)))]))],
+            // Written by grade --similarity before the reports; linked only when it is there.
+            File.Exists(Path.Combine(context.OutDir, SimilarityReport.PageName)) ? SimilarityReport.PageName : "");
     }
+
+    private static string SubmissionHref(string id) => $"submissions/{Uri.EscapeDataString(ReportText.FileName(id) + ".html")}";
 
     public static SubmissionView Submission(ReportContext context, SubmissionResult s, string css, bool studentView)
     {
@@ -314,7 +331,7 @@ internal static class HtmlViews
 
         return new RowView(
             s.Id,
-            $"submissions/{Uri.EscapeDataString(ReportText.FileName(s.Id) + ".html")}",
+            SubmissionHref(s.Id),
             s.Student?.Name ?? "",
             ReportText.Points(s.Score),
             ReportText.Points(s.MaxScore),

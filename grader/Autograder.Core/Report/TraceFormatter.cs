@@ -28,7 +28,7 @@ internal static class TraceFormatter
     {
         "call" => $"-> {e.Op}({CallArguments(e)})",
         "return" => $"<- {e.Op} returned {Signed(e.Ret)}",
-        "mmio" => $"   mmio {e.Dir}{Bits(e.Size)} {Where(e)}{(e.Value is { } v ? " = " + HexOf(v) : "")}{Via(e)}",
+        "mmio" => $"   mmio {e.Dir}{Bits(e.Size)} {Where(e)}{(e.Value is { } v ? " = " + HexOf(v) : "")}{Via(e)}{(e.Text is null ? "" : ": " + e.Text)}",
         "user" => $"   {(e.Dir == "to_user" ? "copy to user" : "copy from user")} {e.Size} bytes at {Hex(e.Address)}"
                   + (e.NotCopied is > 0 ? $", {e.NotCopied} not copied" : "") + Via(e),
         "ioremap" => $"   ioremap({Hex(e.Address)}, {e.Size}) = {Hex(e.Va)}",

@@ -65,9 +65,10 @@ internal static class TraceText
     {
         var where = e.Offset is not null ? $"+0x{e.Offset.Value:x}" : Hex(e.Address);
         var api = e.Api ?? (e.Dir == "write" ? "write" : "read") + (e.Size is null ? "" : (e.Size.Value * 8).ToString(CultureInfo.InvariantCulture));
-        return e.Dir == "write"
+        var access = e.Dir == "write"
             ? $"{api} {Hex(e.Value)} -> {where}"
             : $"{api} {where} -> {Hex(e.Value)}";
+        return e.Text is null ? access : $"{access} ({e.Text})";
     }
 
     private static string User(TraceEvent e)

@@ -18,6 +18,11 @@ namespace Autograder.Submissions;
 /// <list type="bullet">
 /// <item>Hidden entries (name starting with '.'), bin/, obj/, __MACOSX/ and symlinked folders are never
 /// entered (the last so a link cannot make discovery loop).</item>
+/// <item>Symbolic links are refused, never followed (a link in a git or tar hand-in could point at any
+/// file the grader can read): a submission whose source file, or any folder on the way to it, is a link
+/// gets a <see cref="Submission.Problem"/> naming it, and so does a student folder that is itself a
+/// link or holds one directly (links deeper in a kernel tree it hands in are the tree's own and are
+/// never read). Nothing is read through them.</item>
 /// <item>A folder holding both .c files and patches: when one of the .c files is the exercise's
 /// my-rng.c (or Canvas's renamed my-rng-N.c) the .c files are the submission; otherwise the patches are,
 /// and the loose .c files are taken to be the student's user-space test program or QEMU device.</item>
@@ -47,14 +52,14 @@ internal static partial class SubmissionFinder
                 throw new OperatorException($"not a submission: {path} (expected a folder or a .cs, .c, .patch or .diff file)");
             }
             var name = Path.GetFileName(full);
-            return [Make(MakeId(Path.GetFileNameWithoutExtension(full)), name, [full])];
+            return [Make(MakeId(Path.GetFileNameWithoutExtension(full)), name, [full]) with { Problem = LinkProblem(Path.GetDirectoryName(full)!, [full]) }];
         }
         if (!Directory.Exists(full))
         {
             throw new OperatorException($"no such file or folder: {path}");
         }
 
-        var found = new List<(string RelativePath, string NaturalId, IReadOnlyList<string> Files)>();
+        var found = new List<(string RelativePath, string NaturalId, IReadOnlyList<string> Files, string? Problem)>();
         Collect(full, full, found);
         return AssignIds(found);
     }
@@ -82,11 +87,12 @@ internal static partial class SubmissionFinder
         var own = SourcesDirectlyIn(full);
         if (own.Count > 0)
         {
-            return Make(name, ".", ChooseFiles(own));
+            var files = ChooseFiles(own);
+            return Make(name, ".", files) with { Problem = LinkProblem(full, files.Concat(Directory.EnumerateFileSystemEntries(full).Where(IsLink))) };
         }
         if (KernelTreeDriver(full) is { } driver)
         {
-            return Make(name, ".", [driver]);
+            return Make(name, ".", [driver]) with { Problem = LinkProblem(full, [driver]) };
         }
         var below = Find(full);
         return below.Count switch
@@ -123,12 +129,18 @@ internal static partial class SubmissionFinder
         return sb.Length == 0 ? "_" : sb.ToString();
     }
 
-    private static void Collect(string root, string folder, List<(string, string, IReadOnlyList<string>)> found)
+    private static void Collect(string root, string folder, List<(string, string, IReadOnlyList<string>, string?)> found)
     {
         foreach (var file in SourcesDirectlyIn(folder))
         {
             var relative = Relative(root, file);
-            found.Add((relative, MakeId(StripExtension(relative)), [file]));
+            found.Add((relative, MakeId(StripExtension(relative)), [file], LinkProblem(root, [file])));
+        }
+        foreach (var link in LinkedFolders(folder))
+        {
+            // Not entered (it could point anywhere, or loop), but not silently dropped either.
+            var relative = Relative(root, link);
+            found.Add((relative, MakeId(relative), [], $"{relative} is a symbolic link: links are refused, nothing is read through them"));
         }
         foreach (var sub in SubFolders(folder))
         {
@@ -136,11 +148,12 @@ internal static partial class SubmissionFinder
             var own = SourcesDirectlyIn(sub);
             if (own.Count > 0)
             {
-                found.Add((relative, MakeId(relative), ChooseFiles(own)));
+                var files = ChooseFiles(own);
+                found.Add((relative, MakeId(relative), files, LinkProblem(sub, files.Concat(Directory.EnumerateFileSystemEntries(sub).Where(IsLink)))));
             }
             else if (KernelTreeDriver(sub) is { } driver)
             {
-                found.Add((relative, MakeId(relative), [driver]));
+                found.Add((relative, MakeId(relative), [driver], LinkProblem(sub, [driver])));
             }
             else
             {
@@ -149,14 +162,49 @@ internal static partial class SubmissionFinder
         }
     }
 
-    private static List<Submission> AssignIds(List<(string RelativePath, string NaturalId, IReadOnlyList<string> Files)> found)
+    /// <summary>
+    /// The first of <paramref name="files"/> that is a symbolic link, or lies in a linked folder below
+    /// <paramref name="root"/> (the submission's own folder), as a problem naming it; null when none is.
+    /// </summary>
+    internal static string? LinkProblem(string root, IEnumerable<string> files)
+    {
+        var top = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        foreach (var file in files)
+        {
+            for (var at = Path.GetFullPath(file); at.Length > top.Length && at.StartsWith(top + Path.DirectorySeparatorChar, StringComparison.Ordinal); at = Path.GetDirectoryName(at)!)
+            {
+                if (IsLink(at))
+                {
+                    var name = Relative(top, at);
+                    return $"{name} is a symbolic link: links are refused, nothing is read through them";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    internal static bool IsLink(string path)
+    {
+        try
+        {
+            return (File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone or unreadable: SourceLoader reports it when it reads the file.
+            return false;
+        }
+    }
+
+    private static List<Submission> AssignIds(List<(string RelativePath, string NaturalId, IReadOnlyList<string> Files, string? Problem)> found)
     {
         found.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         // A natural id that is unique is never taken by another submission's suffix.
         var taken = new HashSet<string>(found.Select(f => f.NaturalId), StringComparer.Ordinal);
         var assigned = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<Submission>(found.Count);
-        foreach (var (relativePath, naturalId, files) in found)
+        foreach (var (relativePath, naturalId, files, problem) in found)
         {
             var id = naturalId;
             if (!assigned.Add(id))
@@ -169,7 +217,8 @@ internal static partial class SubmissionFinder
                 id = $"{naturalId}-{n}";
                 assigned.Add(id);
             }
-            result.Add(Make(id, relativePath, files));
+            var made = Make(id, relativePath, files);
+            result.Add(problem is null ? made : made with { Problem = problem });
         }
         result.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         return result;
@@ -185,7 +234,8 @@ internal static partial class SubmissionFinder
             Language = hasCs ? Language.CSharp : Language.C,
             RelativePath = relativePath,
             Files = files,
-            Problem = hasCs && hasC ? "mixes C and C# sources" : null,
+            Problem = files.Count > Bounds.MaxSourceFiles ? $"{files.Count} source files: a submission may have at most {Bounds.MaxSourceFiles}"
+                : hasCs && hasC ? "mixes C and C# sources" : null,
         };
     }
 
@@ -223,6 +273,11 @@ internal static partial class SubmissionFinder
             .Where(f => !Path.GetFileName(f).StartsWith('.') && IsSource(f))
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    private static IEnumerable<string> LinkedFolders(string folder) =>
+        Directory.EnumerateDirectories(folder)
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && !IgnoredFolders.Contains(Path.GetFileName(d)) && IsLink(d))
+            .Order(StringComparer.Ordinal);
 
     private static List<string> SubFolders(string folder) =>
         Directory.EnumerateDirectories(folder)

@@ -23,12 +23,16 @@ internal sealed record ZipLimits
 /// <summary>An LMS zip extracted to a private temp folder; disposing deletes the folder.</summary>
 internal sealed class ExtractedZip : IDisposable
 {
-    public ExtractedZip(string tempDir, string root, IReadOnlyList<Submission> submissions)
+    public ExtractedZip(string tempDir, string root, IReadOnlyList<Submission> submissions, IReadOnlyList<(string Path, string Why)>? bad = null)
     {
         TempDir = tempDir;
         Root = root;
-        Submissions = submissions;
+        Bad = bad ?? [];
+        Submissions = ZipIntake.Blame(submissions, root, tempDir, Bad);
     }
+
+    /// <summary>Entries that could not be extracted (path relative to <see cref="TempDir"/>, what went wrong).</summary>
+    public IReadOnlyList<(string Path, string Why)> Bad { get; }
 
     /// <summary>The temp folder everything was extracted into.</summary>
     public string TempDir { get; }
@@ -67,7 +71,9 @@ internal sealed class ExtractedZip : IDisposable
 /// </list>
 /// Safety: entries escaping the folder (zip-slip: "..", absolute paths) and sizes beyond
 /// <see cref="ZipLimits"/> (counted while inflating, since headers can lie) refuse the whole zip with an
-/// <see cref="OperatorException"/> naming it.
+/// <see cref="OperatorException"/> naming it. An entry that cannot be extracted for what it is (a name
+/// that is both a file and a folder, corrupt data) makes the submission it belongs to invalid, with a
+/// message naming it; the other students are graded.
 /// </summary>
 internal static partial class ZipIntake
 {
@@ -84,12 +90,12 @@ internal static partial class ZipIntake
         var temp = Directory.CreateTempSubdirectory("autograder-zip-").FullName;
         try
         {
-            var handIns = ExtractAll(zipPath, temp, limits);
+            var (handIns, bad) = ExtractAll(zipPath, temp, limits);
             var root = Unwrap(temp);
             var submissions = SubmissionFinder.Find(root)
                 .Select(s => handIns.TryGetValue(s.RelativePath, out var h) ? s with { Late = h.Late, SubmittedAt = h.At } : s)
                 .ToList();
-            return new ExtractedZip(temp, root, submissions);
+            return new ExtractedZip(temp, root, submissions, bad);
         }
         catch
         {
@@ -104,9 +110,11 @@ internal static partial class ZipIntake
         public int CompareTo(CanvasHandIn other) => Late != other.Late ? Late.CompareTo(other.Late) : Id.CompareTo(other.Id);
     }
 
-    /// <summary>Extracts the zip; returns the Canvas hand-in kept for each login (none for other layouts).</summary>
-    private static Dictionary<string, CanvasHandIn> ExtractAll(string zipPath, string dest, ZipLimits limits)
+    /// <summary>Extracts the zip; returns the Canvas hand-in kept for each login (none for other layouts) and the
+    /// entries that could not be extracted.</summary>
+    private static (Dictionary<string, CanvasHandIn> HandIns, List<(string Path, string Why)> Bad) ExtractAll(string zipPath, string dest, ZipLimits limits)
     {
+        var bad = new List<(string, string)>();
         ZipArchive archive;
         try
         {
@@ -139,7 +147,8 @@ internal static partial class ZipIntake
                 }
                 if (name.EndsWith('/'))
                 {
-                    Directory.CreateDirectory(Inside(destRoot, name, refuse, entry.FullName));
+                    var folder = Inside(destRoot, name, refuse, entry.FullName);
+                    Try(bad, name.TrimEnd('/'), entry.FullName, () => Directory.CreateDirectory(folder));
                     continue;
                 }
                 if (entry.Length > limits.MaxEntryBytes)
@@ -164,29 +173,92 @@ internal static partial class ZipIntake
                 }
 
                 var path = Inside(destRoot, name, refuse, entry.FullName);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                using var input = entry.Open();
-                using var output = File.Create(path);
-                var buffer = new byte[81920];
-                long written = 0;
-                int read;
-                while ((read = input.Read(buffer)) > 0)
+                var written = 0L;
+                var extracted = Try(bad, name, entry.FullName, () =>
                 {
-                    written += read;
-                    total += read;
-                    if (written > limits.MaxEntryBytes)
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    using var input = entry.Open();
+                    using var output = File.Create(path);
+                    var buffer = new byte[81920];
+                    int read;
+                    while ((read = input.Read(buffer)) > 0)
                     {
-                        throw refuse($"entry '{entry.FullName}' inflates beyond {limits.MaxEntryBytes} bytes");
+                        written += read;
+                        total += read;
+                        if (written > limits.MaxEntryBytes)
+                        {
+                            throw refuse($"entry '{entry.FullName}' inflates beyond {limits.MaxEntryBytes} bytes");
+                        }
+                        if (total > limits.MaxTotalBytes)
+                        {
+                            throw refuse($"its contents exceed {limits.MaxTotalBytes} bytes uncompressed");
+                        }
+                        output.Write(buffer, 0, read);
                     }
-                    if (total > limits.MaxTotalBytes)
-                    {
-                        throw refuse($"its contents exceed {limits.MaxTotalBytes} bytes uncompressed");
-                    }
-                    output.Write(buffer, 0, read);
+                });
+                if (!extracted && File.Exists(path))
+                {
+                    // A half-written file (corrupt data) must not be graded as if whole.
+                    File.Delete(path);
                 }
             }
-            return newest;
+            return (newest, bad);
         }
+    }
+
+    /// <summary>Runs one entry's extraction; an entry that cannot be written for what it is (a file where a
+    /// folder is, or the reverse; corrupt data) is recorded, not thrown.</summary>
+    private static bool Try(List<(string, string)> bad, string name, string original, Action extract)
+    {
+        try
+        {
+            extract();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            var why = e is InvalidDataException ? "its data is corrupt" : "a file and a folder share its name";
+            bad.Add((name, $"the zip entry '{original}' could not be extracted ({why})"));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Marks the submission each bad entry belongs to as invalid (the deepest submission whose path holds
+    /// it; when none does, e.g. the clash hid the student's folder, a submission named after the entry's
+    /// folder is added). The other submissions are untouched.
+    /// </summary>
+    internal static IReadOnlyList<Submission> Blame(IReadOnlyList<Submission> submissions, string root, string tempDir, IReadOnlyList<(string Path, string Why)> bad)
+    {
+        if (bad.Count == 0)
+        {
+            return submissions;
+        }
+
+        var result = submissions.ToList();
+        var rootPrefix = Path.GetRelativePath(tempDir, root).Replace('\\', '/');
+        foreach (var (path, why) in bad)
+        {
+            var relative = rootPrefix == "." ? path : path.StartsWith(rootPrefix + "/", StringComparison.Ordinal) ? path[(rootPrefix.Length + 1)..] : path;
+            var owner = result.FindIndex(s => s.RelativePath == "." || relative == s.RelativePath || relative.StartsWith(s.RelativePath + "/", StringComparison.Ordinal));
+            if (owner < 0)
+            {
+                var folder = relative.Contains('/') ? relative[..relative.LastIndexOf('/')] : relative;
+                var id = SubmissionFinder.MakeId(folder);
+                owner = result.FindIndex(s => s.Id == id);
+                if (owner < 0)
+                {
+                    result.Add(new Submission { Id = id, Language = Language.C, RelativePath = folder, Files = [] });
+                    owner = result.Count - 1;
+                }
+            }
+
+            var blamed = result[owner];
+            result[owner] = blamed with { Problem = blamed.Problem is null ? why : blamed.Problem + "; " + why };
+        }
+
+        result.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return result;
     }
 
     private static CanvasHandIn CanvasOf(Match m, ZipArchiveEntry entry) =>

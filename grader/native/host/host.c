@@ -429,7 +429,7 @@ int main(int argc, char **argv)
 	char why[256];
 	if (ag_load_driver(object, object_size, why, sizeof why)) {
 		fprintf(stderr, "autograder host: cannot load the driver: %s\n", why);
-		return AG_EXIT_SETUP;
+		return AG_EXIT_LOAD;
 	}
 	free(object);
 	if (server)

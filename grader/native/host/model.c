@@ -30,10 +30,11 @@ static int ag_dmesg_full;
 int vprintk(const char *fmt, va_list args)
 {
 	char buf[AG_PRINTK_MAX];
-	int n = vsnprintf(buf, sizeof buf, fmt, args);
 	struct ag_reply reply;
+	/* Past the grader's dmesg cap nothing more is kept: a flood then costs no formatting either. */
 	if (ag_dmesg_full)
-		return n < 0 ? 0 : n;
+		return 0;
+	int n = vsnprintf(buf, sizeof buf, fmt, args);
 	ag_begin(AG_MSG_PRINTK);
 	ag_str(buf);
 	ag_call(&reply);
@@ -76,6 +77,17 @@ void panic(const char *fmt, ...)
 	vsnprintf(buf + n, sizeof buf - (unsigned long)n, fmt, args);
 	va_end(args);
 	oops(AG_OOPS_BUG, 0, buf);
+}
+
+int __ag_pr_debug(const char *fmt)
+{
+	/* Compiled out in a default kernel: only a note (bounded by the grader) says it was called. */
+	char buf[160];
+	snprintf(buf, sizeof buf, "pr_debug printed nothing (no DEBUG, no dynamic debug): \"%.120s\"", fmt ? fmt : "(null)");
+	ag_begin(AG_MSG_NOTE);
+	ag_str(buf);
+	ag_call(NULL);
+	return 0;
 }
 
 int __ag_warn(const char *file, int line)
@@ -651,7 +663,7 @@ int single_release(struct inode *inode, struct file *file) { (void)inode; (void)
 void seq_printf(struct seq_file *m, const char *fmt, ...) { (void)m; (void)fmt; }
 void seq_puts(struct seq_file *m, const char *s) { (void)m; (void)s; }
 void seq_putc(struct seq_file *m, char c) { (void)m; (void)c; }
-void seq_write(struct seq_file *m, const void *data, size_t len) { (void)m; (void)data; (void)len; }
+int seq_write(struct seq_file *m, const void *data, size_t len) { (void)m; (void)data; (void)len; return 0; }
 
 /* The grader calls unlocked_ioctl; this is what a 32-bit caller would reach. */
 long compat_ptr_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -890,6 +902,17 @@ static void note(const char *text)
 	ag_call(NULL);
 }
 
+static void resource(struct pci_dev *dev, int bar, unsigned long long *start, unsigned long long *len)
+{
+	struct ag_reply r;
+	ag_begin(AG_MSG_PCI_RESOURCE);
+	ag_u64(dev ? dev->__ag_handle : 0);
+	ag_u32((unsigned int)bar);
+	ag_call(&r);
+	*start = r.a;
+	*len = r.b;
+}
+
 /* Reply b, when set, names the device found as vendor << 16 | device. */
 static struct pci_dev *new_pdev(unsigned long long handle, unsigned long long ids, unsigned int vendor, unsigned int device)
 {
@@ -909,6 +932,17 @@ static struct pci_dev *new_pdev(unsigned long long handle, unsigned long long id
 	p->subsystem_device = 0x1100;
 	p->revision = 0x10;
 	p->class = 0xff0000;
+	/* The BARs as Linux's enumeration fills resource[] (the grader's bus knows them). */
+	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		unsigned long long s, l;
+		resource(p, bar, &s, &l);
+		if (!l)
+			continue;
+		p->resource[bar].start = s;
+		p->resource[bar].end = s + l - 1;
+		p->resource[bar].flags = IORESOURCE_MEM;
+		p->resource[bar].name = "0000:00:04.0";
+	}
 	return p;
 }
 
@@ -947,41 +981,6 @@ void pci_release_regions(struct pci_dev *dev) { (void)dev; }
 int pci_request_region(struct pci_dev *dev, int bar, const char *name) { (void)dev; (void)bar; (void)name; return 0; }
 void pci_release_region(struct pci_dev *dev, int bar) { (void)dev; (void)bar; }
 
-static void resource(struct pci_dev *dev, int bar, unsigned long long *start, unsigned long long *len)
-{
-	struct ag_reply r;
-	ag_begin(AG_MSG_PCI_RESOURCE);
-	ag_u64(dev ? dev->__ag_handle : 0);
-	ag_u32((unsigned int)bar);
-	ag_call(&r);
-	*start = r.a;
-	*len = r.b;
-}
-
-resource_size_t pci_resource_start(struct pci_dev *dev, int bar)
-{
-	unsigned long long s, l;
-	resource(dev, bar, &s, &l);
-	return s;
-}
-resource_size_t pci_resource_len(struct pci_dev *dev, int bar)
-{
-	unsigned long long s, l;
-	resource(dev, bar, &s, &l);
-	return l;
-}
-resource_size_t pci_resource_end(struct pci_dev *dev, int bar)
-{
-	unsigned long long s, l;
-	resource(dev, bar, &s, &l);
-	return l ? s + l - 1 : 0;
-}
-unsigned long pci_resource_flags(struct pci_dev *dev, int bar)
-{
-	unsigned long long s, l;
-	resource(dev, bar, &s, &l);
-	return l ? IORESOURCE_MEM : 0;
-}
 
 void __iomem *pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen)
 {

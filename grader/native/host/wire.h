@@ -31,9 +31,12 @@ enum ag_msg {
 	AG_MSG_END = 0x15,
 	AG_MSG_FORK = 0x16,
 	AG_MSG_ATTACHED = 0x17,
+	AG_MSG_COMPILE = 0x18, /* C# compile service only: never sent to a C host */
 	AG_MSG_RESULT = 0x20,
 	AG_MSG_FORKED = 0x21,
 	AG_MSG_CHILD_ENDED = 0x22,
+	AG_MSG_DIAGNOSTIC = 0x23, /* C# compile service only */
+	AG_MSG_COMPILED = 0x24,
 	AG_MSG_IOREMAP = 0x40,
 	AG_MSG_IOUNMAP = 0x41,
 	AG_MSG_MMIO_READ = 0x42,
@@ -110,5 +113,6 @@ enum ag_api {
 #define AG_EXIT_PROTOCOL 87    /* the channel broke mid-call or a frame was malformed */
 #define AG_EXIT_SETUP 88       /* bad arguments, or the address windows/sandbox could not be set up */
 #define AG_EXIT_PARENT_GONE 89 /* the grader died before we started */
+#define AG_EXIT_LOAD 90        /* the loader refused the driver's object (the submission's doing) */
 
 #endif

@@ -24,6 +24,8 @@ public class RubricLoaderTests
         Assert.That(enabled.Select(c => c.Points), Is.EqualTo(new decimal[] { 5, 10, 5, 10, 15, 10, 15, 10, 10, 5, 3, 2 }));
         Assert.That(enabled.Skip(1).All(c => c.DependsOn.Contains("build")), Is.True);
         Assert.That(rubric.Checks.Single(c => c.Id == "load").Parameters.Get("device-base", 0UL), Is.EqualTo(0xfebf1000UL));
+        Assert.That(enabled.Where(c => c.RequiresWork).Select(c => c.Id), Is.EqualTo(new[] { "load", "dmesg", "enotty", "unload", "error-paths" }),
+            "the checks the handout's skeleton satisfies alone");
     }
 
     [Test]
@@ -32,7 +34,7 @@ public class RubricLoaderTests
         var rubric = Parse("""
             rubric: r
             due: 2026-12-01T23:59:00Z
-            time-limits: { cpu-ms: 500, wall-ms: 3000 }
+            time-limits: { cpu-ms: 500, wall-ms: 3000, call-cpu-ms: 250 }
             parameters: { major: 250 }
             checks:
               - id: build
@@ -51,6 +53,8 @@ public class RubricLoaderTests
             Assert.That(rand.Visibility, Is.EqualTo("after-due"));
             Assert.That(rand.CpuLimit, Is.EqualTo(TimeSpan.FromMilliseconds(100)));
             Assert.That(rand.WallLimit, Is.EqualTo(TimeSpan.FromMilliseconds(3000)));
+            Assert.That(rand.CallCpuLimit, Is.EqualTo(TimeSpan.FromMilliseconds(250)), "inherited from the rubric's time-limits");
+            Assert.That(Parse("rubric: r\nchecks:\n  - id: rand\n").Checks[0].CallCpuLimit, Is.EqualTo(TimeSpan.FromMilliseconds(100)), "the default");
             Assert.That(rand.Parameters.Get("calls", 0), Is.EqualTo(3));
             Assert.That(rand.Parameters.Get("major", 0u), Is.EqualTo(251u));
             Assert.That(rubric.Checks[0].Parameters.Get("major", 0u), Is.EqualTo(250u));
@@ -77,6 +81,9 @@ public class RubricLoaderTests
     [TestCase("checks:\n  - id: rand\n", "test.yaml:1: missing 'rubric:' (the rubric's name)")]
     [TestCase("rubric: r\nchecks:\n  - id: rand\n    time-limits: { cpu-ms: -5 }\n", "test.yaml:4: 'cpu-ms: -5' must be a positive number of milliseconds")]
     [TestCase("rubric: [unclosed\n", "test.yaml:2: not valid YAML")]
+    [TestCase("rubric: r\nchecks:\n  - id: load\n    requires-work: yes please\n", "test.yaml:4: check 'load': requires-work must be true or false")]
+    [TestCase("rubric: r\nchecks:\n  - id: load\n    requires_work: true\n", "test.yaml:4: unknown key 'requires_work' in a check (did you mean 'requires-work'?)")]
+    [TestCase("rubric: r\nchecks:\n  - id: build\n    requires-work: true\n", "test.yaml:4: check 'build' cannot require work: it judges whether there is a driver to run")]
     public void Mistakes_name_the_file_the_line_and_the_problem(string yaml, string expected)
     {
         Assert.That(ErrorOf(yaml), Does.StartWith(expected));

@@ -9,6 +9,7 @@ public class HelpGoldenTests
     [TestCase("report", "help-report.txt")]
     [TestCase("review", "help-review.txt")]
     [TestCase("gradescope", "help-gradescope.txt")]
+    [TestCase("similarity", "help-similarity.txt")]
     public void Help_of_each_command_matches_its_golden_file(string command, string golden)
     {
         var args = command.Length == 0 ? new[] { "--help" } : [command, "--help"];

@@ -179,6 +179,8 @@ internal sealed class CSharpCompilerTests
     [TestCase("environment-exit", "System.Environment.Exit")]
     [TestCase("console-fake-results", "System.Console.WriteLine")]
     [TestCase("reflection-into-grader", "typeof(Autograder.KernelApi.Kernel)")]
+    [TestCase("explicit-layout", "[System.Runtime.InteropServices.StructLayout(")]
+    [TestCase("intern-carry", "string.IsInterned(mark)")]
     public void Hostile_examples_the_allowlist_must_stop_are_rejected_at_the_right_line(string example, string needle)
     {
         var folder = "hostile/csharp/" + example;
@@ -205,7 +207,9 @@ internal sealed class CSharpCompilerTests
     [Test]
     public void Every_hostile_example_is_covered_by_a_test_case()
     {
-        Assert.That(CSharpExamples.Folders("hostile/csharp").Count(), Is.EqualTo(14));
+        // nested-lambdas, nested-generics and huge-assembly are compiled only in the compile service (they
+        // exhaust the compiler): HostileCSharpTests.
+        Assert.That(CSharpExamples.Folders("hostile/csharp").Count(), Is.EqualTo(19));
     }
 
     [TestCase("file-write")]

@@ -15,6 +15,7 @@ public sealed class NativeExitCodesTests
         Assert.That(header, Does.Contain($"#define AG_EXIT_PROTOCOL {NativeExitCodes.Protocol} "));
         Assert.That(header, Does.Contain($"#define AG_EXIT_SETUP {NativeExitCodes.Setup} "));
         Assert.That(header, Does.Contain($"#define AG_EXIT_PARENT_GONE {NativeExitCodes.ParentGone} "));
+        Assert.That(header, Does.Contain($"#define AG_EXIT_LOAD {NativeExitCodes.LoadRefused} "));
     }
 
     [TestCase(159, true, "forbidden system call")]

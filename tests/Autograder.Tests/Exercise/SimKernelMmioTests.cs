@@ -108,6 +108,24 @@ public class SimKernelMmioTests
         Assert.That(reads[0].Offset, Is.Null);
     }
 
+    [TestCase(0xffUL)]
+    [TestCase(0x0UL)]
+    [TestCase(0x10_0000UL)]
+    [TestCase(0x7fff_f000UL)]
+    public void Ioremap_of_ordinary_RAM_returns_NULL_as_on_x86(ulong phys)
+    {
+        var kernel = new SimKernel(new KernelOptions());
+        Assert.That(kernel.Ioremap(phys, 4096, Api.Ioremap), Is.Zero);
+        Assert.That(kernel.MappingHistory, Is.Empty);
+        var refused = kernel.Trace.Single(e => e.Kind == "ioremap");
+        Assert.That(refused.Va, Is.Zero);
+        Assert.That(refused.Text, Does.Contain("RAM").And.Contain("0xfebf1000"));
+        Assert.That(kernel.Dmesg.Select(l => l.Text), Has.Some.StartsWith("WARNING: ioremap on RAM at"));
+        // The ISA hole and the PCI window above RAM are not RAM: mapping them succeeds (no device may answer).
+        Assert.That(kernel.Ioremap(0xa_0000, 4096, Api.Ioremap), Is.Not.Zero);
+        Assert.That(kernel.Ioremap(0xfebd1000, 4096, Api.Ioremap), Is.Not.Zero);
+    }
+
     [Test]
     public void Device_at_another_base_follows_the_options()
     {

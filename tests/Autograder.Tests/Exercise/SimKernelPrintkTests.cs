@@ -100,13 +100,15 @@ public class SimKernelPrintkTests
     }
 
     [Test]
-    public void Prefix_only_message_prints_nothing()
+    public void A_level_alone_is_an_empty_record_and_an_empty_text_nothing()
     {
+        // printk(KERN_INFO, "...") (a comma for C#'s + or C's juxtaposition) formats the level alone.
         var kernel = Kernel();
-        kernel.Printk(KernInfo);
         kernel.Printk("");
         Assert.That(kernel.Dmesg, Is.Empty);
-        Assert.That(kernel.Trace, Is.Empty);
+        kernel.Printk(KernInfo);
+        Assert.That(kernel.Dmesg, Is.EqualTo(new[] { new DmesgLine(6, "") }));
+        Assert.That(kernel.Trace.Single().Kind, Is.EqualTo("dmesg"));
     }
 
     [Test]

@@ -194,7 +194,8 @@ public class GradescopeCommandTests
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Out + run.Error);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(results));
         var tests = json.RootElement.GetProperty("tests").EnumerateArray().ToList();
-        Assert.That(json.RootElement.GetProperty("score").GetDecimal(), Is.EqualTo(70m));
+        // seed and determinism lose 25: the wrong register is charged once (not by ioctl-encoding too).
+        Assert.That(json.RootElement.GetProperty("score").GetDecimal(), Is.EqualTo(75m));
         Assert.That(tests, Has.Count.EqualTo(12));
         var seed = tests.Single(t => t.GetProperty("name").GetString()!.StartsWith("seed:", StringComparison.Ordinal));
         Assert.That(seed.GetProperty("status").GetString(), Is.EqualTo("failed"));

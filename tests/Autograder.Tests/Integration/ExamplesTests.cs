@@ -27,17 +27,18 @@ public class ExamplesTests
         ["decimal-in-hex"] = "PPFPPPPPPPPP",
         ["direct-io-deref"] = "PPPEEPEEPEPP",
         ["einval-unknown"] = "PPPPPPPPFPPP",
-        ["empty-cases"] = "PPPFFFFFPFPP",
+        ["empty-cases"] = "PFFFFFFFFFFF",
         ["ignores-copy-result"] = "PPPPPPPFPPPP",
         ["init-returns-minus-one"] = "PPPPPPPPPPPF",
         ["missing-unregister"] = "PPPPPPPPPPFP",
         ["no-loaded-message"] = "PPFPPPPPPPPP",
         ["renamed-device"] = "PFFPPPPPPPPP",
-        ["seed-offset-0"] = "PPPFPFFPPPPP",
+        ["seed-offset-0"] = "PPPPPFFPPPPP",
         ["swapped-directions"] = "PPFFFFFFPFPP",
-        ["wrong-base"] = "PFPFFFFPPPPP",
+        ["wrong-base"] = "PFPPFFFPPPPP",
         ["wrong-size-macro"] = "PPFFFFFFFFPP",
         ["dynamic-major"] = "PFPPPPPPPPPP",
+        ["ioremap-placeholder"] = "PFFSSSSSSSSF", // error-paths is gated: no ioctl could run to show any work
         // C only
         ["direct-user-deref"] = "PPPEEPEEPEPP",
         ["libc-call"] = "FSSSSSSSSSSS",
@@ -49,6 +50,8 @@ public class ExamplesTests
         ["cdev-class"] = "PPPPPPPPPPPP",
         ["cdev-missing-region-unregister"] = "PPPPPPPPPPFP",
         ["misc"] = "PFPPPPPPPPPP",
+        ["pci-resource-member"] = "PPPPPPPPPPPP",
+        ["class-create-old"] = "FSSSSSSSSSSS",
         // C# only
         ["pci-probe"] = "PPPPPPPPPPPP",
         // C# only: entry points the worker cannot load fail the build; traps that compile get a warning
@@ -60,6 +63,12 @@ public class ExamplesTests
         ["printk-comma"] = "PPFPPPPPPPPP",
         ["format-placeholder"] = "PPFPPPPPPPPP",
         ["static-init-order"] = "PPFPPPPPPPPP",
+        // The handout alone earns only build; one defect is charged once; error-paths takes the driver's major.
+        ["skeleton"] = "PFFFFFFFFFFF",
+        ["major-251-leak"] = "PFPPPPPPPPPF",
+        ["double-lock"] = "PPPEEPEEPEPP",
+        ["pr-debug"] = "PPFPPPPPPPPP",
+        ["wrong-base-seed-offset-0"] = "PFPPFFFPPPPP",
     };
 
     private string _out = "";
@@ -76,7 +85,8 @@ public class ExamplesTests
         }
 
         _out = Path.Combine(root.FullName, "out");
-        _run = CliHarness.Run("grade", root.FullName, "--out", _out, "--format", "json,csv,junit", "--seed", "7");
+        // --traces all: the reference's passed checks' traces are looked at (by default they keep a summary line).
+        _run = CliHarness.Run("grade", root.FullName, "--out", _out, "--format", "json,csv,junit,html", "--seed", "7", "--traces", "all");
         var run = JsonSerializer.Deserialize<GradingRun>(File.ReadAllText(Path.Combine(_out, "results.json")), ResultsJson.Options)!;
         _results = run.Submissions.ToDictionary(s => s.Id);
     }
@@ -97,6 +107,8 @@ public class ExamplesTests
     {
         Assert.That(_run.ExitCode, Is.EqualTo(0), _run.Error);
         Assert.That(_results.Values.Where(r => r.GraderFault).Select(r => r.Id), Is.Empty, "no grader faults");
+        Assert.That(_results.Values.Where(r => r.ModelGap is not null).Select(r => r.Id), Is.Empty, "our kernel model has what every example needs");
+        Assert.That(File.ReadAllText(Path.Combine(_out, "index.html")), Does.Not.Contain("id=\"model-gaps\""), "no kernel model gaps section");
         Assert.That(File.Exists(Path.Combine(_out, "junit.xml")) && File.Exists(Path.Combine(_out, "grades.csv")), Is.True);
     }
 
@@ -173,6 +185,9 @@ public class ExamplesTests
             Assert.That(Feedback("c-missing-unregister", "unload"), Does.Contain("major 250"));
             Assert.That(Feedback("csharp-compile-error", "build"), Does.Match(@"MyRng\.cs:\d+:\d+: error"));
             Assert.That(Feedback("c-libc-call", "build"), Does.Contain("printf is not a kernel function"));
+            Assert.That(Feedback("c-class-create-old", "build"), Does.Contain("class_create takes one argument since Linux 6.4: class_create(\"name\")"));
+            Assert.That(Feedback("c-ioremap-placeholder", "load"), Does.Contain("ioremap(0xff, 4096) returned NULL").And.Contain("RAM").And.Contain("0xfebf1000"));
+            Assert.That(Feedback("csharp-ioremap-placeholder", "load"), Does.Contain("ioremap(0xff, 4096) returned NULL"));
         });
     }
 
@@ -203,6 +218,33 @@ public class ExamplesTests
         var build = _results["csharp-" + example].Checks.Single(c => c.Id == "build");
         Assert.That(build.Feedback, Does.Match(@"MyRng\.cs:\d+:\d+: " + System.Text.RegularExpressions.Regex.Escape(finding)));
         Assert.That(build.Fault, Is.EqualTo(build.Status == CheckStatuses.Passed ? null : Faults.Submission));
+    }
+
+    [Test]
+    public void Feedback_names_what_happened_not_a_guess()
+    {
+        Assert.Multiple(() =>
+        {
+            foreach (var language in new[] { "c", "csharp" })
+            {
+                Assert.That(Feedback($"{language}-wrong-base", "rand"), Does.Contain("mapped 0xfebd1000, where no device answers").And.Contain("lspci -v").And.Contain("mapping+0x0"));
+                Assert.That(Feedback($"{language}-wrong-base", "seed"), Does.Contain("mapping+0x4"));
+                Assert.That(_results[$"{language}-wrong-base"].Checks.Single(c => c.Id == "seed").Trace.Where(e => e.Kind == "mmio").Select(e => e.Text), Has.Some.Contains("mapping+0x4"));
+                Assert.That(Feedback($"{language}-skeleton", "load"), Does.StartWith("Counts once your driver implements RAND or SEED"));
+                Assert.That(_results[$"{language}-skeleton"].Score, Is.EqualTo(5m));
+                Assert.That(Feedback($"{language}-major-251-leak", "error-paths"), Does.Contain("major 251 taken").And.Contain("iounmap").And.Not.Contain("-ENOMEM says"));
+                Assert.That(Feedback($"{language}-init-returns-minus-one", "error-paths"), Does.Not.Contain("-ENOMEM says what happened"));
+                Assert.That(Feedback($"{language}-double-lock", "rand"), Does.Contain("the kernel would deadlock here"));
+                Assert.That(Feedback($"{language}-pr-debug", "dmesg"), Does.Contain("pr_debug"));
+                Assert.That(Feedback($"{language}-wrong-base-seed-offset-0", "seed"), Does.Contain("mapping+0x0").And.Contain("where no device answers")
+                    .And.Contain("seed is written at mapping+0"), "the second bug shows in the same run");
+            }
+
+            Assert.That(Feedback("csharp-printk-comma", "dmesg"), Does.Contain("empty record").And.Contain("printk(KERN_INFO + "));
+            Assert.That(Feedback("csharp-format-placeholder", "dmesg"), Does.Contain("'{0:x}' literally").And.Contain("0x%x"));
+            Assert.That(Feedback("csharp-static-init-order", "dmesg"), Does.Contain("0x0 for both numbers").And.Contain("initialises static fields in order"));
+            Assert.That(Feedback("c-seed-offset-0", "ioctl-encoding"), Does.StartWith("All 2 cases passed"), "a wrong register is charged by seed and determinism only");
+        });
     }
 
     private string Feedback(string id, string check) => _results[id].Checks.Single(c => c.Id == check).Feedback;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Autograder.Cli;
 using Autograder.Model;
 using Autograder.Pipeline;
+using Autograder.Report;
 using Autograder.Tests.Cli;
 using Spectre.Console;
 
@@ -265,5 +266,325 @@ internal static class WatchedCli
         var error = new WatchedConsole();
         var code = await CliApp.RunAsync(args, output.Console, error.Console, cancellationToken, live: false);
         return (code, output, error);
+    }
+}
+
+/// <summary>
+/// A secret only root may read: /root/ag-canary-&lt;guid&gt;/secret in a 0700 folder when the tests run as root
+/// (as CI does), a 0700 temp folder otherwise. An attack that gets the grader (or anything it runs) to read
+/// it would carry <see cref="Secret"/> into a report; <see cref="AssertNotIn"/> looks for it, plain, hex and
+/// base64, in every file of the output folder and in the console text.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class Canary : IDisposable
+{
+    public Canary()
+    {
+        var guid = Guid.NewGuid().ToString("N");
+        Secret = $"AG-CANARY-{guid}";
+        Dir = HostileTestSupport.IsRoot ? Path.Combine("/root", $"ag-canary-{guid}") : Path.Combine(Path.GetTempPath(), $"ag-canary-{guid}");
+        Directory.CreateDirectory(Dir);
+        System.IO.File.SetUnixFileMode(Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File = Path.Combine(Dir, "secret");
+        System.IO.File.WriteAllText(File, Secret + "\n");
+        System.IO.File.SetUnixFileMode(File, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    /// <summary>The folder holding the secret (mode 0700); nothing may appear in it either.</summary>
+    public string Dir { get; }
+
+    public string File { get; }
+
+    public string Secret { get; }
+
+    /// <summary>The forms an attack could carry the secret out in.</summary>
+    public IEnumerable<string> Forms
+    {
+        get
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(Secret);
+            yield return Secret;
+            yield return Convert.ToHexString(bytes).ToLowerInvariant();
+            yield return Convert.ToHexString(bytes);
+            // Base64 of the secret's middle (the alignment of the rest depends on what precedes it).
+            yield return Convert.ToBase64String(bytes)[4..40];
+        }
+    }
+
+    public void AssertNotIn(string outDir, params string[] texts)
+    {
+        foreach (var file in Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories))
+        {
+            var content = System.IO.File.ReadAllText(file);
+            foreach (var form in Forms)
+            {
+                Assert.That(content, Does.Not.Contain(form), $"the root-only canary appears in {file}");
+            }
+        }
+
+        foreach (var text in texts)
+        {
+            foreach (var form in Forms)
+            {
+                Assert.That(text, Does.Not.Contain(form), "the root-only canary appears on the console");
+            }
+        }
+
+        Assert.That(Directory.GetFileSystemEntries(Dir), Is.EquivalentTo(new[] { File }), "something was written next to the canary");
+    }
+
+    public void Dispose() => HostileTestSupport.DeleteTree(Dir);
+}
+
+/// <summary>The CLI run as a child process (the grader alone in its process), with its peak RSS.</summary>
+internal static class CliProcess
+{
+    public sealed record Outcome(int ExitCode, string Out, string Error, long PeakRssBytes, bool Ended);
+
+    /// <summary>Runs autograder.dll from the test's output folder; past <paramref name="timeout"/> the child is
+    /// killed and <see cref="Outcome.Ended"/> is false. The peak RSS is the child's VmHWM, polled until it exits.</summary>
+    public static Outcome Run(TimeSpan timeout, params string[] args)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+            ? host
+            : Environment.ProcessPath is { } self && Path.GetFileName(self) == "dotnet" ? self : "dotnet";
+        var start = new System.Diagnostics.ProcessStartInfo(dotnet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "autograder.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var peak = 0L;
+        var until = DateTime.UtcNow + timeout;
+        while (!process.HasExited && DateTime.UtcNow < until)
+        {
+            peak = Math.Max(peak, VmHwm(process.Id));
+            Thread.Sleep(100);
+        }
+
+        var ended = process.HasExited;
+        if (!ended)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.WaitForExit();
+        return new Outcome(ended ? process.ExitCode : -1, stdout.Result, stderr.Result, peak, ended);
+    }
+
+    /// <summary>Peak resident set of a live process (VmHWM), 0 when it is gone.</summary>
+    public static long VmHwm(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+}
+
+/// <summary>
+/// The assertions every hostile example must pass (issue 14), for any fixture that grades a batch: the batch
+/// ends; no grader fault; the canary is read into no output; nothing is written outside the sandbox; each
+/// attack scores at most what its honest twin earns; the reference graded right after it keeps full marks;
+/// the grader's peak RSS and the reports stay within bounds. <see cref="HostileBatch"/> lays out and grades a
+/// batch so that all of them apply; a fixture with its own batch calls the pieces it needs.
+/// </summary>
+internal static class HostileAssertions
+{
+    /// <summary>The grader's peak RSS for a batch of hostile examples (issue 14 saw 5.4 GB and 8 GB).</summary>
+    public const long MaxGraderRssBytes = 1L << 30;
+
+    /// <summary>No page may exceed this (issue 14 saw two 201 MB pages).</summary>
+    public const long MaxPageBytes = 2L << 20;
+
+    /// <summary>What one submission may add to results.json.</summary>
+    public const long MaxResultBytesPerSubmission = 1L << 20;
+
+    public static void NoGraderFault(GradingRun run)
+    {
+        foreach (var result in run.Submissions)
+        {
+            Assert.That(result.GraderFault, Is.False, HostileTestSupport.Describe(result));
+            Assert.That(result.Outcome, Is.AnyOf(Outcomes.Graded, Outcomes.CompileError, Outcomes.Invalid), HostileTestSupport.Describe(result));
+            foreach (var check in result.Checks.Where(c => c.Status is CheckStatuses.Failed or CheckStatuses.Error))
+            {
+                Assert.That(check.Fault, Is.EqualTo(Faults.Submission), $"{check.Id} of {HostileTestSupport.Describe(result)}");
+            }
+        }
+    }
+
+    /// <summary>The attack earns at most its honest twin's score, out of the same maximum (nothing dropped).</summary>
+    public static void ScoresAtMost(GradingRun run, string attackId, string honestId)
+    {
+        var attack = HostileTestSupport.Sub(run, attackId);
+        var honest = HostileTestSupport.Sub(run, honestId);
+        Assert.That(attack.MaxScore, Is.EqualTo(run.MaxScore), "a check dropped from the maximum: " + HostileTestSupport.Describe(attack));
+        Assert.That(attack.Score, Is.LessThanOrEqualTo(honest.Score), HostileTestSupport.Describe(attack) + "\nhonest: " + HostileTestSupport.Describe(honest));
+    }
+
+    public static void KeepsFullMarks(GradingRun run, string id)
+    {
+        var reference = HostileTestSupport.Sub(run, id);
+        Assert.That((reference.Score, reference.MaxScore), Is.EqualTo((run.MaxScore, run.MaxScore)), HostileTestSupport.Describe(reference));
+        Assert.That(reference.Checks.Select(c => c.Status), Is.All.EqualTo(CheckStatuses.Passed), HostileTestSupport.Describe(reference));
+    }
+
+    /// <summary>Every file of the reports is within its bound: pages under 2 MiB, results.json under 1 MiB per submission.</summary>
+    public static void ReportsWithinBounds(string outDir, int submissions)
+    {
+        foreach (var file in Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories))
+        {
+            var size = new FileInfo(file).Length;
+            var bound = Path.GetFileName(file) == "results.json" && Path.GetDirectoryName(file) == outDir
+                ? (submissions * MaxResultBytesPerSubmission) + (64 << 10)
+                : MaxPageBytes;
+            Assert.That(size, Is.LessThan(bound), $"{Path.GetRelativePath(outDir, file)} is {size} bytes");
+        }
+    }
+
+    public static void PeakRssWithin(long peakBytes) =>
+        Assert.That(peakBytes, Is.GreaterThan(0).And.LessThan(MaxGraderRssBytes), $"grader peak RSS {peakBytes >> 20} MiB");
+}
+
+/// <summary>
+/// One hostile batch through the CLI in a child process with <c>--jobs 1 --no-cache</c>, laid out so that
+/// <see cref="HostileAssertions"/> all apply: each attack "NN-a-name" is graded right before the reference
+/// "NN-b-name-reference" (ids sort, and one job grades them in order), and its honest twin is "NN-c-name-honest".
+/// Add the examples, call <see cref="Grade"/>, then <see cref="AssertCommon"/> and per-attack assertions.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class HostileBatch : IDisposable
+{
+    private readonly List<(string Attack, string? Reference, string? Honest)> _attacks = [];
+    private Dictionary<string, string> _targetsBefore = [];
+    private Dictionary<string, string> _inputBefore = [];
+
+    public HostileBatch(string name)
+    {
+        Dir = HostileTestSupport.NewTempDir(name);
+        Input = Path.Combine(Dir, "in");
+        Out = Path.Combine(Dir, "out");
+        Directory.CreateDirectory(Input);
+    }
+
+    public string Dir { get; }
+
+    public string Input { get; }
+
+    public string Out { get; }
+
+    public Canary Canary { get; } = new();
+
+    public CliProcess.Outcome Cli { get; private set; } = null!;
+
+    public GradingRun Run { get; private set; } = null!;
+
+    /// <summary>Adds an attack (a folder to copy, or one written by <paramref name="write"/>) with the language's
+    /// reference after it (unless <paramref name="reference"/> is false: an attack refused before anything
+    /// runs) and, when given, its honest twin. Returns the attack's id.</summary>
+    public string Add(string name, string language, string? from = null, Action<string>? write = null, string? honestFrom = null, Action<string>? writeHonest = null, bool reference = true)
+    {
+        var n = _attacks.Count + 1;
+        var attack = $"{n:D2}-a-{name}";
+        var referenceId = reference ? $"{n:D2}-b-{name}-reference" : null;
+        var honest = honestFrom is null && writeHonest is null ? null : $"{n:D2}-c-{name}-honest";
+        Place(attack, from, write);
+        if (referenceId is not null)
+        {
+            HostileTestSupport.CopyTree(Path.Combine(HostileTestSupport.Examples, language, "reference"), Path.Combine(Input, referenceId));
+        }
+
+        if (honest is not null)
+        {
+            Place(honest, honestFrom, writeHonest);
+        }
+
+        _attacks.Add((attack, referenceId, honest));
+        return attack;
+    }
+
+    public static string ReferenceOf(string attackId) => attackId.Replace("-a-", "-b-", StringComparison.Ordinal) + "-reference";
+
+    public static string HonestOf(string attackId) => attackId.Replace("-a-", "-c-", StringComparison.Ordinal) + "-honest";
+
+    private void Place(string id, string? from, Action<string>? write)
+    {
+        var target = Path.Combine(Input, id);
+        if (from is not null)
+        {
+            HostileTestSupport.CopyTree(from, target);
+        }
+
+        Directory.CreateDirectory(target);
+        write?.Invoke(target);
+    }
+
+    /// <summary>Grades the batch (600 ms CPU per check, see <see cref="HostileTestSupport.FastRubric"/>).</summary>
+    public void Grade(params string[] extra)
+    {
+        _targetsBefore = HostileTestSupport.TargetsState();
+        _inputBefore = SnapshotFollowingNoLinks(Input);
+        var rubric = HostileTestSupport.FastRubric(Dir);
+        Cli = CliProcess.Run(TimeSpan.FromMinutes(10), ["grade", Input, "--rubric", rubric, "--out", Out, "--jobs", "1", "--no-cache", "--seed", "7", .. extra]);
+        TestContext.Progress.WriteLine(Cli.Out);
+        Run = Cli.Ended && File.Exists(Path.Combine(Out, "results.json")) ? Reports.ReadResults(Path.Combine(Out, "results.json")) : null!;
+    }
+
+    /// <summary>The assertions that hold for every hostile batch.</summary>
+    public void AssertCommon()
+    {
+        Assert.That(Cli.Ended, Is.True, "the batch did not end within 10 minutes");
+        Assert.That(Cli.ExitCode, Is.EqualTo(0), Cli.Out + Cli.Error);
+        Assert.That(Run.Complete, Is.True);
+        Canary.AssertNotIn(Out, Cli.Out, Cli.Error);
+        Assert.That(HostileTestSupport.TargetsState(), Is.EqualTo(_targetsBefore), "a hostile target outside the sandbox changed");
+        Assert.That(SnapshotFollowingNoLinks(Input), Is.EqualTo(_inputBefore), "the graded submissions' files changed");
+        HostileAssertions.NoGraderFault(Run);
+        // The progress lines ("[i/n] id ...") are in grading order: each reference right after its attack.
+        var order = Cli.Out.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\[\d+/\d+\] (\S+)")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        foreach (var (attack, reference, honest) in _attacks)
+        {
+            if (reference is not null)
+            {
+                HostileAssertions.KeepsFullMarks(Run, reference);
+                Assert.That(order.IndexOf(reference), Is.EqualTo(order.IndexOf(attack) + 1).And.GreaterThan(0), $"{reference} graded right after {attack}:\n{string.Join("\n", order)}");
+            }
+            if (honest is not null)
+            {
+                HostileAssertions.ScoresAtMost(Run, attack, honest);
+            }
+        }
+
+        HostileAssertions.ReportsWithinBounds(Out, Run.Submissions.Count);
+        HostileAssertions.PeakRssWithin(Cli.PeakRssBytes);
+    }
+
+    /// <summary>Hashes of the regular files under <paramref name="dir"/>; a link is recorded as a link, never read.</summary>
+    private static Dictionary<string, string> SnapshotFollowingNoLinks(string dir) =>
+        Directory.EnumerateFileSystemEntries(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .ToDictionary(f => Path.GetRelativePath(dir, f), f =>
+                new FileInfo(f).LinkTarget is { } link ? "link to " + link
+                : Directory.Exists(f) ? "folder"
+                : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+
+    public void Dispose()
+    {
+        HostileTestSupport.DeleteTree(Dir);
+        Canary.Dispose();
     }
 }

@@ -44,10 +44,12 @@ public sealed class ForkServerTests
 
     private static CheckBudget Budget(double cpuSeconds = 5) => new(TimeSpan.FromSeconds(cpuSeconds), TimeSpan.FromSeconds(20));
 
-    private static CDriver Counter()
+    private static CDriver Counter() => Built("fork-counter", CounterDriver);
+
+    private static CDriver Built(string name, string source)
     {
         NativeTestSupport.RequireGcc();
-        var build = NativeTestSupport.Compiler.Compile("fork-counter", [("my-rng.c", CounterDriver)]);
+        var build = NativeTestSupport.Compiler.Compile(name, [("my-rng.c", source)]);
         Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
         return build.Driver!;
     }
@@ -165,21 +167,58 @@ public sealed class ForkServerTests
             }
             module_init(go);
             """;
-        NativeTestSupport.RequireGcc();
-        var build = NativeTestSupport.Compiler.Compile("forger", [("my-rng.c", Forger)]);
-        Assert.That(build.Success, Is.True, () => string.Join("; ", build.Diagnostics.Select(d => d.Message)));
-        using var host = new CDriverHost(build.Driver!, Launcher);
+        using var host = new CDriverHost(Built("forger", Forger), Launcher);
         int server;
         using (var instance = host.Start(new SimKernel(new KernelOptions()), Budget(), out var begin))
         {
             Assert.That(begin.Returned, Is.True, begin.ToString());
             server = ParentOf(instance.Host.Pid);
-            Assert.That(instance.Init().Status, Is.EqualTo(CallStatus.Crashed), "the submission's doing");
+            Assert.That(instance.Init().Status, Is.EqualTo(CallStatus.HostFailed), "the submission's doing");
         }
 
         using var next = host.Start(new SimKernel(new KernelOptions()), Budget(), out var again);
         Assert.That(again.Returned, Is.True, again.ToString());
         Assert.That(ParentOf(next.Host.Pid), Is.EqualTo(server), "the server was not disturbed");
+    }
+
+    // Issue 14, class 5: the driver writes a Result frame with the host-error status on its own channel.
+    [Test]
+    public void A_forged_host_error_is_the_submissions_not_the_graders()
+    {
+        const string Forger = """
+            #include <linux/module.h>
+            static int __init go(void)
+            {
+                /* Result: u8 HostError, i64 0, string "x" */
+                static const unsigned char frame[] = { 15, 0, 0, 0, 0x20, 3, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 'x' };
+                long ret;
+                asm volatile("syscall" : "=a"(ret) : "a"(1L), "D"(4L), "S"(frame), "d"(sizeof frame) : "rcx", "r11", "memory");
+                asm volatile("syscall" : "=a"(ret) : "a"(231L), "D"(0L) : "rcx", "r11", "memory");
+                return 0;
+            }
+            module_init(go);
+            """;
+        using var host = new CDriverHost(Built("forged-result", Forger), Launcher);
+        using var instance = host.Start(new SimKernel(new KernelOptions()), Budget(), out var begin);
+        Assert.That(begin.Returned, Is.True, begin.ToString());
+
+        var init = instance.Init();
+
+        Assert.That(init.Status, Is.EqualTo(CallStatus.HostFailed), init.ToString());
+        Assert.That(init.Message, Does.Contain("HostError").And.Contain("submission"));
+    }
+
+    // A server fails to start before any driver code runs: ours, except when the loader refuses the object.
+    [Test]
+    public void An_object_the_loader_refuses_is_the_submissions_not_the_graders()
+    {
+        using var host = new CDriverHost(Built("too-big", "#include <linux/module.h>\nstatic char big[300 << 20] __attribute__((used));\nstatic int __init go(void) { return big[1]; }\nmodule_init(go);\n"), Launcher);
+
+        using var instance = host.Start(new SimKernel(new KernelOptions()), Budget(), out var begin);
+
+        Assert.That(begin.Status, Is.EqualTo(CallStatus.HostFailed), begin.ToString());
+        Assert.That(begin.Message, Does.StartWith("the driver's object could not be loaded: the driver is too large to load"));
+        Assert.That(instance.Init().Status, Is.EqualTo(CallStatus.HostFailed));
     }
 
     [Test]

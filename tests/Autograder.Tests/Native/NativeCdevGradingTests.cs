@@ -27,7 +27,8 @@ public sealed class NativeCdevGradingTests
             }
 
             var outDir = Path.Combine(root.FullName, "out");
-            var run = CliHarness.Run("grade", Path.Combine(root.FullName, "in"), "--out", outDir, "--format", "json");
+            // --traces all: a passed check's trace is looked at below (by default it keeps a summary line).
+            var run = CliHarness.Run("grade", Path.Combine(root.FullName, "in"), "--out", outDir, "--format", "json", "--traces", "all");
             Assert.That(run.ExitCode, Is.EqualTo(0), run.Out + run.Error);
             var results = JsonSerializer.Deserialize<GradingRun>(File.ReadAllText(Path.Combine(outDir, "results.json")), ResultsJson.Options)!;
             _results = results.Submissions.ToDictionary(s => s.Id);

@@ -180,6 +180,26 @@ public sealed class ReportTests
     }
 
     [Test]
+    public void Kernel_model_gaps_are_listed_with_the_submissions_that_need_them_and_absent_without_any()
+    {
+        Assert.That(File.ReadAllText(Path.Combine(Render(), "index.html")), Does.Not.Contain("id=\"model-gaps\""));
+
+        var run = ReportFixture.Run();
+        run = run with
+        {
+            Submissions = [.. run.Submissions.Select(s => s.Id is "carol" or "dave" ? s with { ModelGap = "struct pci_dev.resource" } : s)],
+        };
+        var dir = NewDir();
+        Reports.Write(run, dir, new ReportOptions { Now = ReportFixture.BeforeDue });
+        var index = File.ReadAllText(Path.Combine(dir, "index.html"));
+        var section = index[index.IndexOf("id=\"model-gaps\"", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("</section>", StringComparison.Ordinal)];
+        Assert.That(section, Does.Contain("<code>struct pci_dev.resource</code>"));
+        Assert.That(section, Does.Contain("href=\"submissions/carol.html\">carol</a>, <a href=\"submissions/dave.html\">dave</a>"));
+        Assert.That(section, Does.Not.Contain("alice").And.Not.Contain("bob"));
+    }
+
+    [Test]
     public void Grader_fault_is_shown_loudly_and_not_as_lost_points()
     {
         var dir = Render();

@@ -275,4 +275,44 @@ public class SubmissionFinderTests
 
         Assert.That(e.Message, Does.Contain("holds 2 submissions (alice, bob)"));
     }
+
+    // Issue 14, class 3: a symlinked source was read as root and shown in the reports.
+    [Test]
+    public void A_symlinked_source_file_makes_that_submission_invalid_and_leaves_the_others()
+    {
+        var secret = _tree.File("elsewhere/secret.txt", "canary");
+        _tree.File("class/alice/my-rng.c");
+        _tree.File("class/bob/helper.c");
+        File.CreateSymbolicLink(_tree["class/bob/my-rng.c"], secret);
+        File.CreateSymbolicLink(_tree["class/carol.c"], secret);
+
+        var found = Find("class");
+
+        Assert.That(found.Select(s => (s.Id, s.Problem)), Is.EqualTo(new[]
+        {
+            ("alice", (string?)null),
+            ("bob", "my-rng.c is a symbolic link: links are refused, nothing is read through them"),
+            ("carol", "carol.c is a symbolic link: links are refused, nothing is read through them"),
+        }));
+    }
+
+    [Test]
+    public void A_symlinked_folder_in_or_as_a_student_folder_is_refused_not_entered()
+    {
+        _tree.File("elsewhere/drivers/misc/my-rng.c");
+        _tree.File("class/alice/my-rng.c");
+        Directory.CreateSymbolicLink(_tree["class/alice/extra"], _tree["elsewhere"]);
+        Directory.CreateDirectory(_tree["class/bob"]);
+        Directory.CreateSymbolicLink(_tree["class/bob/linux"], _tree["elsewhere"]);
+        Directory.CreateSymbolicLink(_tree["class/dave"], _tree["elsewhere"]);
+
+        var found = Find("class");
+
+        Assert.That(found.Select(s => s.Id), Is.EqualTo(new[] { "alice", "bob-linux", "dave" }), "bob's kernel tree is behind a link: refused, not entered");
+        Assert.That(found[0].Problem, Does.StartWith("extra is a symbolic link"));
+        Assert.That(found[1].Problem, Does.StartWith("bob/linux is a symbolic link"));
+        Assert.That(found[2].Problem, Does.StartWith("dave is a symbolic link"));
+        Assert.That(found.Skip(1).Select(s => s.Files), Is.All.Empty);
+        Assert.That(SubmissionFinder.FindOne(_tree["class/alice"]).Problem, Does.StartWith("extra is a symbolic link"));
+    }
 }

@@ -204,4 +204,53 @@ public class ZipIntakeTests
         Assert.Throws<OperatorException>(() => ZipIntake.Extract(bad));
         Assert.That(Directory.GetDirectories(Path.GetTempPath(), "autograder-zip-*"), Has.Length.EqualTo(before));
     }
+
+    // Issue 14, class 7: a file/folder clash ended the whole run as a grader bug (exit 4).
+    [TestCase("file first")]
+    [TestCase("folder first")]
+    public void A_name_that_is_both_a_file_and_a_folder_makes_only_that_student_invalid(string order)
+    {
+        (string, object)[] clash = order == "file first"
+            ? [("bob", "x"), ("bob/my-rng.c", "b")]
+            : [("bob/my-rng.c", "b"), ("bob", "x")];
+        var zip = Zip([("alice/my-rng.c", "a"), .. clash, ("carol/my-rng.c", "c")]);
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => s.Id), Is.EqualTo(new[] { "alice", "bob", "carol" }));
+        Assert.That(extracted.Submissions[1].Problem, Does.Contain("'bob").And.Contain("a file and a folder share its name"));
+        Assert.That(extracted.Submissions.Where(s => s.Id != "bob").Select(s => s.Problem), Is.All.Null);
+    }
+
+    [Test]
+    public void A_clash_inside_a_wrapper_folder_blames_the_student_inside_it()
+    {
+        var zip = Zip(("all/alice/my-rng.c", "a"), ("all/bob/sub", "x"), ("all/bob/sub/my-rng.c", "b"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => (s.Id, s.Problem is null)), Is.EqualTo(new[] { ("alice", true), ("bob-sub", false) }));
+    }
+
+    [Test]
+    public void A_corrupt_entry_makes_only_its_student_invalid()
+    {
+        var zip = Zip(("alice/my-rng.c", "a"), ("bob/my-rng.c", "BOB-SOURCE-" + new string('b', 200)));
+        // Flip bytes of bob's data: after its local header's name and extra field (whose length ends the
+        // 30 fixed bytes before the name).
+        var bytes = File.ReadAllBytes(zip);
+        var name = bytes.AsSpan().IndexOf("bob/my-rng.c"u8);
+        var data = name + "bob/my-rng.c".Length + bytes[name - 2] + (bytes[name - 1] << 8);
+        for (var i = data; i < data + 8; i++)
+        {
+            bytes[i] ^= 0x5a;
+        }
+
+        File.WriteAllBytes(zip, bytes);
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => (s.Id, s.Problem is null)), Is.EqualTo(new[] { ("alice", true), ("bob", false) }));
+        Assert.That(extracted.Submissions[1].Problem, Does.Contain("'bob/my-rng.c' could not be extracted"));
+    }
 }

@@ -3,7 +3,8 @@ using static Autograder.Check.Builtin.Virt101;
 
 namespace Autograder.Check.Builtin;
 
-/// <summary>0x80047101 performs a read (device offset 0 read, user memory written) and 0x40047101 a write.</summary>
+/// <summary>The command numbers: 0x80047101 writes the user's variable (a read ioctl) and 0x40047101 reads it,
+/// whatever device registers they touch.</summary>
 internal sealed class IoctlEncodingCheck : ICheck
 {
     public string Id => "ioctl-encoding";
@@ -16,10 +17,10 @@ internal sealed class IoctlEncodingCheck : ICheck
         var d = ctx.LoadForIoctl();
         var randSeen = Observe(d, rand, fatal: true)!;
         var seedSeen = Observe(d, seed, fatal: true)!;
-        var randOk = ctx.Case($"0x{rand:x8} reads the device and writes the user's variable", randSeen.IsRand,
-            $"0x{rand:x8} {randSeen.Describe()}; expected a read of the RAND register (offset 0) and a copy to user memory");
-        var seedOk = ctx.Case($"0x{seed:x8} reads the user's variable and writes the device", seedSeen.IsSeed,
-            $"0x{seed:x8} {seedSeen.Describe()}; expected a copy from user memory and a write to the SEED register (offset 4)");
+        var randOk = ctx.Case($"0x{rand:x8} writes the user's variable", randSeen.IsRand,
+            $"0x{rand:x8} {randSeen.Describe()}; expected a copy to user memory (copy_to_user or put_user)");
+        var seedOk = ctx.Case($"0x{seed:x8} reads the user's variable", seedSeen.IsSeed,
+            $"0x{seed:x8} {seedSeen.Describe()}; expected a copy from user memory (copy_from_user or get_user)");
         if (randOk && seedOk)
         {
             return ctx.Verdict();
@@ -31,14 +32,15 @@ internal sealed class IoctlEncodingCheck : ICheck
             return ctx.Verdict();
         }
 
-        if (!seedOk && seedSeen.ReadsUser && seedSeen.Device.Any(a => a.IsWrite))
+        // Which registers the commands touch is judged by rand, seed and determinism: one defect, charged once.
+        if (!randOk && !randSeen.User.Any(a => !a.ToUser) && !randSeen.Untouched)
         {
-            ctx.Hint($"0x{seed:x8} reads the user's value but writes it with {Describe(seedSeen.Device.Where(a => a.IsWrite))}: the SEED register is offset 4 (iowrite32(value, devmem + 4)).");
+            ctx.Hint($"0x{rand:x8} reaches your RAND case, which never copies the value to the user: copy_to_user((void __user *)arg, &value, sizeof(value)).");
         }
 
-        if (!randOk && randSeen.WritesUser && randSeen.Device.Any(a => !a.IsWrite))
+        if (!seedOk && !seedSeen.User.Any(a => a.ToUser) && !seedSeen.Untouched)
         {
-            ctx.Hint($"0x{rand:x8} copies to user memory but reads the device as {Describe(randSeen.Device.Where(a => !a.IsWrite))}: the RAND register is offset 0.");
+            ctx.Hint($"0x{seed:x8} reaches your SEED case, which never reads the user's value: copy_from_user(&value, (void __user *)arg, sizeof(value)).");
         }
 
         if ((!randOk && randSeen.Untouched) || (!seedOk && seedSeen.Untouched))
@@ -49,26 +51,24 @@ internal sealed class IoctlEncodingCheck : ICheck
         return ctx.Verdict();
     }
 
-    /// <summary>What one ioctl did to the device and to user memory.</summary>
-    private sealed record Seen(long Ret, List<MmioAccess> Device, List<UserAccess> User)
+    /// <summary>What one ioctl did to the device and to user memory; <paramref name="Unanswered"/> counts MMIO to a mapping where no device answers.</summary>
+    private sealed record Seen(long Ret, List<MmioAccess> Device, List<UserAccess> User, int Unanswered)
     {
-        public bool ReadsRandRegister => Device.Any(a => !a.IsWrite && a.Offset == 0);
-
-        public bool WritesSeedRegister => Device.Any(a => a.IsWrite && a.Offset == 4);
-
         public bool WritesUser => User.Any(a => a.ToUser);
 
         public bool ReadsUser => User.Any(a => !a.ToUser);
 
-        public bool IsRand => ReadsRandRegister && WritesUser && !(ReadsUser && WritesSeedRegister);
+        // The command numbers only: what else a command does (device registers, an extra copy) is rand's, seed's,
+        // determinism's and user-memory's to judge.
+        public bool IsRand => WritesUser;
 
-        public bool IsSeed => ReadsUser && WritesSeedRegister && !(ReadsRandRegister && WritesUser);
+        public bool IsSeed => ReadsUser;
 
-        public bool Untouched => Device.Count == 0 && User.Count == 0;
+        public bool Untouched => Device.Count == 0 && User.Count == 0 && Unanswered == 0;
 
         public string Describe() => Untouched
             ? $"returned {Errno(Ret)} and touched neither the device nor user memory"
-            : $"returned {Errno(Ret)} after {Virt101.Describe(Device)} and {(User.Count == 0 ? "no user memory access" : string.Join(", ", User.Select(u => $"{(u.ToUser ? "a copy to" : "a copy from")} user memory ({u.Size} bytes)")))}";
+            : $"returned {Errno(Ret)} after {(Unanswered > 0 && Device.Count == 0 ? $"{Unanswered} MMIO access(es) where no device answers" : Virt101.Describe(Device))} and {(User.Count == 0 ? "no user memory access" : string.Join(", ", User.Select(u => $"{(u.ToUser ? "a copy to" : "a copy from")} user memory ({u.Size} bytes)")))}";
     }
 
     /// <summary>Runs one ioctl on a fresh user variable; null when the driver did not return (only when not fatal).</summary>
@@ -76,9 +76,11 @@ internal sealed class IoctlEncodingCheck : ICheck
     {
         var dev = d.Device.Accesses.Count;
         var user = d.User.Accesses.Count;
+        var trace = d.Kernel.Trace.Count;
         var variable = Variable(d, 7);
         var r = fatal ? d.Throw(d.TryIoctl(cmd, variable), $"ioctl(0x{cmd:x8}, 0x{variable:x})") : d.TryIoctl(cmd, variable);
-        return r.Returned ? new Seen(r.Value, DeviceSince(d, dev), UserSince(d, user)) : null;
+        var unanswered = d.Kernel.Trace.Skip(trace).Count(e => e is { Kind: "mmio", Offset: null });
+        return r.Returned ? new Seen(r.Value, DeviceSince(d, dev), UserSince(d, user), unanswered) : null;
     }
 
     /// <summary>Finds the numbers the driver does answer to, to say what its macros encode. Probes a fresh,
@@ -115,7 +117,7 @@ internal sealed class IoctlEncodingCheck : ICheck
             + $"Define MY_RNG_IOCTL_RAND as _IOR('q', 1, unsigned int) = 0x{rand:x8} and MY_RNG_IOCTL_SEED as _IOW('q', 1, unsigned int) = 0x{seed:x8}.");
     }
 
-    private static IEnumerable<uint> Candidates(uint rand, uint seed)
+    internal static IEnumerable<uint> Candidates(uint rand, uint seed)
     {
         foreach (var dir in new uint[] { 2, 1, 3, 0 })
         {
@@ -168,6 +170,7 @@ internal sealed class RandCheck : ICheck
             var expected = (uint)d.Device.Peek(1)[0];
             var variable = Variable(d);
             var mark = d.Device.Accesses.Count;
+            var traceMark = d.Kernel.Trace.Count;
             var ret = d.Ioctl(rand, variable);
             var accesses = DeviceSince(d, mark);
             var reads = accesses.Where(a => !a.IsWrite).ToList();
@@ -180,7 +183,7 @@ internal sealed class RandCheck : ICheck
 
             if (reads.Count == 0)
             {
-                problems.Add("did not read the device");
+                problems.Add(Unanswered(d, traceMark, "read") is { } lost ? $"made {lost}" : "did not read the device");
                 ctx.Hint(MappingHint(ctx, d) ?? "Read the RAND register with ioread32(devmem) (offset 0) and copy_to_user the value.");
             }
             // Only reads of the RAND register's bytes consume a value; an extension's own registers may be read too.
@@ -223,6 +226,7 @@ internal sealed class SeedCheck : ICheck
         {
             var variable = Variable(d, v);
             var mark = d.Device.Accesses.Count;
+            var traceMark = d.Kernel.Trace.Count;
             var ret = d.Ioctl(seed, variable);
             var writes = DeviceSince(d, mark).Where(a => a.IsWrite).ToList();
             var atSeed = writes.Where(a => a.Offset == 4).ToList();
@@ -234,7 +238,8 @@ internal sealed class SeedCheck : ICheck
 
             if (atSeed is not [{ Size: 4 } w] || (uint)w.Value != v)
             {
-                problems.Add(writes.Count == 0 ? "did not write the device" : $"the device saw {Describe(writes)}; expected one 4-byte write of 0x{v:x} at offset 4");
+                problems.Add(writes.Count > 0 ? $"the device saw {Describe(writes)}; expected one 4-byte write of 0x{v:x} at offset 4"
+                    : Unanswered(d, traceMark, "write") is { } lost ? $"made {lost}" : "did not write the device");
                 if (writes.Any(a => a.Offset == 0) && atSeed.Count == 0)
                 {
                     ctx.Hint("The seed is written to offset 0 (the RAND register, which ignores writes): write it to offset 4, iowrite32(value, devmem + 4).");
@@ -242,6 +247,11 @@ internal sealed class SeedCheck : ICheck
                 else if (writes.Count == 0)
                 {
                     ctx.Hint(MappingHint(ctx, d) ?? "copy_from_user the value, then iowrite32(value, devmem + 4).");
+                    var unanswered = Unanswered(d, traceMark, "write");
+                    if (unanswered is not null && unanswered.Contains("mapping+0x0 ", StringComparison.Ordinal) && !unanswered.Contains("mapping+0x4 ", StringComparison.Ordinal))
+                    {
+                        ctx.Hint("Also, the seed is written at mapping+0 (the RAND register): write it to offset 4, iowrite32(value, devmem + 4).");
+                    }
                 }
             }
 
@@ -281,9 +291,9 @@ internal sealed class DeterminismCheck : ICheck
             if (!first.SequenceEqual(expected))
             {
                 problem = $"got {Sequence(first)}, glibc's srand(0x{s:x}) gives {Sequence(expected)}";
-                ctx.Hint(first.SequenceEqual(second)
+                ctx.Hint(MappingHint(ctx, d) ?? (first.SequenceEqual(second)
                     ? "The values do not follow the seed: SEED must write the user's value to offset 4 and RAND read offset 0, one read per call."
-                    : "The sequence does not restart after SEED: SEED must write the user's value to the SEED register (offset 4).");
+                    : "The sequence does not restart after SEED: SEED must write the user's value to the SEED register (offset 4)."));
             }
             else if (!second.SequenceEqual(expected))
             {

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Autograder.Exercise;
 using Autograder.Load;
 using static Autograder.Check.Builtin.Virt101;
 
@@ -47,7 +49,7 @@ internal sealed class LoadCheck : ICheck
 }
 
 /// <summary>init logs "my_rng_driver loaded, registered ioctls 0x80047101 ... 0x40047101" on one line.</summary>
-internal sealed class DmesgCheck : ICheck
+internal sealed partial class DmesgCheck : ICheck
 {
     public string Id => "dmesg";
 
@@ -60,36 +62,88 @@ internal sealed class DmesgCheck : ICheck
         var d = ctx.Load();
         var lines = d.Kernel.Dmesg.Select(l => l.Text).ToList();
         var ok = lines.Any(l => l.Contains(expectedStart, StringComparison.Ordinal) && l.Contains($"0x{seed:x}", StringComparison.Ordinal));
-        var shown = lines.Count == 0 ? "init printed nothing" : "init printed: " + string.Join(" | ", lines.Take(5).Select(l => $"\"{l}\""));
+        var debugOnly = lines.Count == 0 && d.Kernel.Trace.Any(e => e.Kind == "note" && e.Text?.StartsWith(PrDebugNote, StringComparison.Ordinal) == true);
+        var shown = lines.Count == 0 ? debugOnly ? "init printed nothing (its pr_debug message is compiled out)" : "init printed nothing"
+            : lines.All(l => l.Length == 0) ? "init printed only empty records"
+            : "init printed: " + string.Join(" | ", lines.Take(5).Select(l => $"\"{l}\""));
         ctx.Case("the loaded message names both ioctls", ok, $"expected a line containing \"{expectedStart}\" and \"0x{seed:x}\"; {shown}");
         if (!ok)
         {
-            var all = string.Join("\n", lines);
-            if (all.Contains($"0x{rand}", StringComparison.Ordinal) || all.Contains($"0x{(int)rand}", StringComparison.Ordinal))
-            {
-                ctx.Hint("A decimal number is printed behind \"0x\": print the numbers with %x or %lx, not %d.");
-            }
-            else if (lines.Any(l => l.Contains("loaded, registered ioctls", StringComparison.Ordinal)) && !lines.Any(l => l.Contains(name, StringComparison.Ordinal)))
-            {
-                ctx.Hint($"The message must name the driver \"{name}\".");
-            }
-            else if (lines.FirstOrDefault(l => l.Contains($"{name} loaded, registered ioctls 0x", StringComparison.Ordinal)) is { } wrong
-                && !wrong.Contains(expectedStart, StringComparison.Ordinal))
-            {
-                ctx.Hint($"The message prints other command numbers than 0x{rand:x} and 0x{seed:x}: they come from your MY_RNG_IOCTL_RAND/SEED macros (see ioctl-encoding).");
-            }
-            else if (lines.Count > 1 && all.Contains(expectedStart, StringComparison.Ordinal))
-            {
-                ctx.Hint("The message is split across lines: print it with one printk (or continue it with KERN_CONT/pr_cont).");
-            }
-            else
-            {
-                ctx.Hint($"Print printk(\"{name} loaded, registered ioctls 0x%lx (get a random number) and 0x%lx (seed the generator)\\n\", MY_RNG_IOCTL_RAND, MY_RNG_IOCTL_SEED) at the end of init.");
-            }
+            ctx.Hint(DmesgHint(ctx, lines, debugOnly, name, rand, seed, expectedStart));
         }
 
         return ctx.Verdict();
     }
+
+    /// <summary>The start of the note a pr_debug call leaves (C and C#): it prints nothing in a default kernel.</summary>
+    internal const string PrDebugNote = "pr_debug printed nothing";
+
+    // What went wrong with the message, named by what the driver printed (not by a guess at its cause).
+    private static string DmesgHint(CheckContext ctx, List<string> lines, bool debugOnly, string name, uint rand, uint seed, string expectedStart)
+    {
+        var all = string.Join("\n", lines);
+        var csharp = ctx.Submission.Language == "csharp";
+        var printed = lines.Select(l => LoadedNumbers().Match(l)).FirstOrDefault(m => m.Success);
+        if (debugOnly)
+        {
+            return "Your message went through pr_debug, which prints nothing unless the kernel is built with DEBUG or dynamic debug "
+                + "enables it: use pr_info or printk(KERN_INFO ...).";
+        }
+
+        if (lines.Any(l => l.Length == 0) && !lines.Any(l => l.Contains("loaded", StringComparison.Ordinal)))
+        {
+            return csharp
+                ? "Your printk printed an empty record: printk(KERN_INFO, \"...\") passes the message as an argument of a format that holds only the level. Join them with +: printk(KERN_INFO + \"...\")."
+                : "Your printk printed an empty record: printk(KERN_INFO, \"...\") passes the message as an argument of a format that holds only the level. Put them side by side: printk(KERN_INFO \"...\").";
+        }
+
+        if (DotNetPlaceholder().Match(all) is { Success: true } placeholder)
+        {
+            return $"Your message printed '{placeholder.Value}' literally: printk uses C format specifiers such as 0x%x (printk(\"... 0x%x ...\", MY_RNG_IOCTL_RAND)), not .NET's {{0:x}}.";
+        }
+
+        if (all.Contains($"0x{rand}", StringComparison.Ordinal) || all.Contains($"0x{(int)rand}", StringComparison.Ordinal))
+        {
+            return "A decimal number is printed behind \"0x\": print the numbers with %x or %lx, not %d.";
+        }
+
+        if (lines.Any(l => l.Contains("loaded, registered ioctls", StringComparison.Ordinal)) && !lines.Any(l => l.Contains(name, StringComparison.Ordinal)))
+        {
+            return $"The message must name the driver \"{name}\".";
+        }
+
+        if (printed is not null && lines.Any(l => l.Contains($"{name} loaded, registered ioctls 0x", StringComparison.Ordinal)))
+        {
+            var (a, b) = (printed.Groups[1].Value, printed.Groups[2].Value);
+            var (zeroA, zeroB) = (a.TrimStart('0').Length == 0, b.TrimStart('0').Length == 0);
+            if (zeroA || zeroB)
+            {
+                var which = zeroA && zeroB ? "both numbers" : zeroA ? "MY_RNG_IOCTL_RAND" : "MY_RNG_IOCTL_SEED";
+                var fields = zeroA && zeroB ? "MY_RNG_IOCTL_RAND/SEED" : which;
+                return csharp
+                    ? $"Your message printed 0x0 for {which}: the field holding the message was initialised before {fields} (C# initialises static fields in order, so it still read 0). Declare the numbers first, or build the message in init."
+                    : $"Your message printed 0x0 for {which}: the value passed to printk is 0, not {fields}.";
+            }
+
+            if (!all.Contains(expectedStart, StringComparison.Ordinal))
+            {
+                return $"Your message printed 0x{a} and 0x{b} where 0x{rand:x} and 0x{seed:x} belong: print MY_RNG_IOCTL_RAND and MY_RNG_IOCTL_SEED, defined as _IOR('q', 1, unsigned int) and _IOW('q', 1, unsigned int) (see ioctl-encoding).";
+            }
+        }
+
+        if (lines.Count > 1 && all.Contains(expectedStart, StringComparison.Ordinal))
+        {
+            return "The message is split across lines: print it with one printk (or continue it with KERN_CONT/pr_cont).";
+        }
+
+        return $"Print printk(\"{name} loaded, registered ioctls 0x%lx (get a random number) and 0x%lx (seed the generator)\\n\", MY_RNG_IOCTL_RAND, MY_RNG_IOCTL_SEED) at the end of init.";
+    }
+
+    [GeneratedRegex(@"registered ioctls 0x([0-9a-fA-F]*)\b.*?0x([0-9a-fA-F]*)")]
+    private static partial Regex LoadedNumbers();
+
+    [GeneratedRegex(@"\{\d+(,-?\d+)?(:[^{}]*)?\}")]
+    private static partial Regex DotNetPlaceholder();
 }
 
 /// <summary>exit unregisters the device and unmaps every mapping.</summary>
@@ -129,59 +183,96 @@ internal sealed class UnloadCheck : ICheck
     }
 }
 
-/// <summary>With ioremap failing, or major 250 taken, init fails with a negative errno and leaves nothing held.</summary>
+/// <summary>With ioremap failing, or the major the driver asks for taken, init fails with a negative errno and
+/// leaves nothing held.</summary>
 internal sealed class ErrorPathsCheck : ICheck
 {
     public string Id => "error-paths";
 
     public CheckVerdict Run(CheckContext ctx)
     {
-        var major = ctx.Parameters.Get("major", 250u);
         ctx.PlannedCases = 2;
-
+        // Hints go only with a case that failed; an accepted -1 is said in a note of the trace.
         using (var d = ctx.Boot(ctx.DefaultKernel with { FailIoremap = true }))
         {
             var init = d.TryInit();
             var regs = d.Kernel.Chrdevs.ToList();
-            string? problem = init.Status switch
+            var (problem, hint) = init.Status switch
             {
-                CallStatus.Oops => $"init oopsed when ioremap returned NULL ({init.Message}): check ioremap's result before using it",
-                CallStatus.Returned when init.Value >= 0 && ProbeFailedCleanly(d) => null,
-                CallStatus.Returned when init.Value >= 0 => $"init returned {Errno(init.Value)} although ioremap failed: return -ENOMEM",
-                CallStatus.Returned when regs.Count > 0 => "init failed but left the character device registered",
-                CallStatus.Returned => null,
-                _ => $"init {init.Status}: {init.Message}",
+                CallStatus.Oops => ($"init oopsed when ioremap returned NULL ({init.Message})",
+                    "Check ioremap's result before using it: if (!devmem) return -ENOMEM;"),
+                CallStatus.Returned when init.Value >= 0 && ProbeFailedCleanly(d) => (null, null),
+                CallStatus.Returned when init.Value >= 0 => ($"init returned {Errno(init.Value)} although ioremap failed",
+                    "When ioremap returns NULL, return -ENOMEM from init."),
+                CallStatus.Returned when regs.Count > 0 => ("init failed but left the character device registered",
+                    "Map the device before registering it, or unregister_chrdev before returning the error."),
+                CallStatus.Returned => (null, null),
+                _ => ($"init {init.Status}: {init.Message}", null),
             };
-            ctx.Case("ioremap fails: init returns an error and registers nothing", problem is null, problem);
-            if (problem is null && init.Value == -1)
-            {
-                ctx.Hint("init returns -1 (-EPERM) when ioremap fails; -ENOMEM says what happened.");
-            }
+            Judge(ctx, d, "ioremap fails: init returns an error and registers nothing", problem, hint, init,
+                "-ENOMEM says what happened");
         }
 
-        using (var d = ctx.Boot(ctx.DefaultKernel with { TakenMajors = [major] }))
+        var (taken, major, firstInit) = BootWithMajorTaken(ctx);
+        var what = major == 0 ? "no dynamic major free" : $"major {major} taken";
+        using (var d = taken)
         {
-            var init = d.TryInit();
-            var asked = d.Kernel.Trace.Any(e => e is { Kind: "chrdev", Op: "register" } && e.Major == major);
+            var init = firstInit;
             var maps = d.Kernel.Mappings.ToList();
-            string? problem = init.Status switch
+            var refused = d.Kernel.Trace.Any(e => e is { Kind: "chrdev", Op: "register", Ret: < 0 });
+            var (problem, hint) = init.Status switch
             {
-                CallStatus.Oops => $"init oopsed when register_chrdev failed ({init.Message})",
-                CallStatus.Returned when !asked => null,
-                CallStatus.Returned when init.Value >= 0 && ProbeFailedCleanly(d) => null,
-                CallStatus.Returned when init.Value >= 0 => $"init returned {Errno(init.Value)} although register_chrdev({major}) failed with -EBUSY: return its error",
-                CallStatus.Returned when maps.Count > 0 => "init failed but left the device mapped: iounmap it before returning the error (the exercise's skeleton forgets)",
-                CallStatus.Returned => null,
-                _ => $"init {init.Status}: {init.Message}",
+                CallStatus.Oops => ($"init oopsed when register_chrdev failed ({init.Message})", null),
+                CallStatus.Returned when !refused => (null, null),
+                CallStatus.Returned when init.Value >= 0 && ProbeFailedCleanly(d) => (null, null),
+                CallStatus.Returned when init.Value >= 0 => ($"init returned {Errno(init.Value)} although registering major {major} failed with -EBUSY",
+                    "Check register_chrdev's result and return its error."),
+                CallStatus.Returned when maps.Count > 0 => ("init failed but left the device mapped",
+                    "iounmap the device before returning the error (the exercise's skeleton forgets)."),
+                CallStatus.Returned => (null, null),
+                _ => ($"init {init.Status}: {init.Message}", null),
             };
-            ctx.Case($"major {major} taken: init returns an error and unmaps the device", problem is null, problem);
-            if (problem is null && init.Value == -1)
-            {
-                ctx.Hint("init returns -1 when register_chrdev fails; return its error (-EBUSY) instead.");
-            }
+            Judge(ctx, d, $"{what}: init returns an error and unmaps the device", problem, hint, init,
+                "return register_chrdev's error (-EBUSY)");
         }
 
         return ctx.Verdict();
+    }
+
+    private static void Judge(CheckContext ctx, Driver d, string name, string? problem, string? hint, DriverCall init, string better)
+    {
+        if (!ctx.Case(name, problem is null, problem) && hint is not null)
+        {
+            ctx.Hint(hint);
+        }
+        else if (problem is null && init is { Status: CallStatus.Returned, Value: -1 })
+        {
+            d.Kernel.Note($"init returns -1 (-EPERM), which is accepted; {better}");
+        }
+    }
+
+    // Boots with the rubric's major taken; when the driver asks for another (0 for a dynamic one), boots again
+    // with that one taken (all dynamic ones for 0), so the major taken is the one the driver asks for.
+    private static (Driver Driver, uint Major, DriverCall Init) BootWithMajorTaken(CheckContext ctx)
+    {
+        var major = ctx.Parameters.Get("major", 250u);
+        for (var attempt = 0; ; attempt++)
+        {
+            IReadOnlyList<uint> taken = major == 0
+                ? [.. Enumerable.Range((int)SimKernel.DynamicMajorLow, (int)(SimKernel.DynamicMajorHigh - SimKernel.DynamicMajorLow + 1)).Select(m => (uint)m)]
+                : [major];
+            var d = ctx.Boot(ctx.DefaultKernel with { TakenMajors = taken });
+            var init = d.TryInit();
+            var asked = d.Kernel.Trace.FirstOrDefault(e => e is { Kind: "chrdev", Op: "register" })?.Major;
+            if (asked is not { } other || other == major || attempt > 0)
+            {
+                return (d, major, init);
+            }
+
+            d.Traced = false;
+            d.Dispose();
+            major = other;
+        }
     }
 
     // A pci_driver's init (pci_register_driver) succeeds even when its probe fails, as in Linux: there the

@@ -72,6 +72,12 @@ internal static class Virt101
         var device = Base(ctx);
         if (d.Kernel.MappingHistory.Count == 0)
         {
+            // A refused ioremap (RAM such as a placeholder 0xff) says why it returned NULL.
+            if (d.Kernel.Trace.FirstOrDefault(e => e.Kind == "ioremap" && e.Va == 0 && e.Text is not null) is { } refused)
+            {
+                return $"ioremap(0x{refused.Address:x}, {refused.Size}) returned NULL: {refused.Text}.";
+            }
+
             return "The driver never mapped the device: ioremap(0xfebf1000, 4096) in init and keep the pointer.";
         }
 
@@ -81,7 +87,22 @@ internal static class Virt101
         }
 
         var m = d.Kernel.MappingHistory[0];
-        return $"The driver mapped physical 0x{m.Phys:x} ({m.Size} bytes), but the device's registers are at 0x{device:x}: use DEVICE_BASE_PHYS_ADDR 0x{device:x}.";
+        return $"Your driver mapped 0x{m.Phys:x}, where no device answers; the my-rng device's registers are at 0x{device:x} "
+            + $"(lspci -v in the VM shows BAR0): use DEVICE_BASE_PHYS_ADDR 0x{device:x}.";
+    }
+
+    /// <summary>
+    /// The MMIO accesses since trace position <paramref name="traceMark"/> that went to a mapping where no device
+    /// answers, as "a 4-byte read at mapping+0x0 (0xfebd1000)"; null when there were none. Says which registers
+    /// a driver with a wrong base address meant, so a second bug stays visible.
+    /// </summary>
+    public static string? Unanswered(Driver d, int traceMark, string dir)
+    {
+        var lost = d.Kernel.Trace.Skip(traceMark)
+            .Where(e => e is { Kind: "mmio", Offset: null, Text: not null } && e.Dir == dir)
+            .Select(e => $"a {e.Size}-byte {dir}{(dir == "write" ? $" of 0x{e.Value:x}" : "")} at {e.Text!.Split(',')[0]} (0x{e.Address:x})")
+            .ToList();
+        return lost.Count == 0 ? null : string.Join(", ", lost) + ", where no device answers";
     }
 
     /// <summary>A live mapping covers both registers (offsets 0..7) of the device.</summary>

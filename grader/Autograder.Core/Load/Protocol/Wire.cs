@@ -36,6 +36,10 @@ public enum Msg : byte
     // reaped. The server ignores any other command between children.
     Fork = 0x16,
     Attached = 0x17,
+    // C# compile service only (Autograder.Worker --compile; no driver code ever runs there): u8 flags (bit 0: the
+    // allowlist applies), u32 n, n x (string path, string text). Answered by up to MaxDiagnostics Diagnostic frames,
+    // then one Compiled.
+    Compile = 0x18,
 
     // host -> grader: the outcome of a command.
     // u8 ResultStatus, i64 value, string message.
@@ -44,6 +48,10 @@ public enum Msg : byte
     // fork server -> grader (on the server's channel, which no child can write).
     Forked = 0x21,       // u32 pid of the child (0 = fork failed), string problem, u32 server fd writing to the child, u32 server fd reading from it
     ChildEnded = 0x22,   // u32 pid, u8 how (0 exited, 1 killed by a signal), u32 exit code or signal, string note
+
+    // compile service -> grader, the answer to Compile.
+    Diagnostic = 0x23,   // string severity, string file, u32 line, u32 column, string message, string code
+    Compiled = 0x24,     // u8 success, string failure (empty: none), blob assembly (empty unless success)
 
     // host -> grader kernel calls; each answered by Reply.
     Ioremap = 0x40,          // u64 phys, u64 size, u8 Api -> a = virtual address (0 = NULL)
