@@ -80,7 +80,11 @@ internal sealed class CSharpAllowlistHoleTests
             namespace My.Systems
             {
                 sealed class NoteAttribute : System.Attribute { }
-                [Note] static class D { static string S() => string.Concat("a", "b"); }
+                [Note] static class D
+                {
+                    static string S() => string.Concat("a", "b");
+                    [Autograder.KernelApi.Kernel.module_init] static int Init() => 0;
+                }
             }
             """)]);
         Assert.That(build.Success, Is.True, string.Join("\n", build.Diagnostics));
