@@ -40,6 +40,9 @@ internal static class CliApp
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Re-render the exports of a results.json (with instructor overrides) without grading again.")
                 .WithExample("report", "reports/results.json", "--overrides", "overrides.csv", "--out", "final");
+            config.AddCommand<ReviewCommand>("review")
+                .WithDescription("Serve a results.json for instructors and TAs to review: points and comments per check, saved in SQLite.")
+                .WithExample("review", "reports/results.json");
             config.AddCommand<SimilarityCommand>("similarity")
                 .WithDescription("Show which submissions share code beyond the handout's skeleton (similarity, not proof); grades nothing.")
                 .WithExample("similarity", "submissions", "--known", "earlier-years", "--out", "reports");

@@ -16,12 +16,18 @@ internal sealed class ReportSettings : OutputSettings
     [Description("Instructor overrides CSV (id, check or total, points, comment) applied on top of the results.")]
     public string? Overrides { get; init; }
 
+    [CommandOption("--review <FILE>")]
+    [Description("Review database of `autograder review` (review.db): its reviews are applied as overrides.")]
+    public string? Review { get; init; }
+
     public override ValidationResult Validate()
     {
         var common = base.Validate();
         return !common.Successful ? common
             : !File.Exists(Results) ? ValidationResult.Error($"no such file: {Results}")
             : Overrides is not null && !File.Exists(Overrides) ? ValidationResult.Error($"--overrides: no such file: {Overrides}")
+            : Review is not null && !File.Exists(Review) ? ValidationResult.Error($"--review: no such file: {Review}")
+            : Overrides is not null && Review is not null ? ValidationResult.Error("--overrides and --review both set points: use one (the review page downloads its reviews as overrides.csv)")
             : ValidationResult.Success();
     }
 }
@@ -39,7 +45,14 @@ internal sealed class ReportCommand(CliConsoles consoles) : AutograderCommand<Re
         {
             run = Reports.ApplyOverrides(run, settings.Overrides);
         }
-        WriteReports(RunResults.InMemory(run), settings, []);
+        var notes = new List<string>();
+        if (settings.Review is not null)
+        {
+            var store = Review.ReviewStore.Open(settings.Review, create: false);
+            run = Review.ReviewOverrides.Apply(run, store.Path, store.All(), notes);
+        }
+
+        WriteReports(RunResults.InMemory(run), settings, notes);
         return Task.FromResult(ExitCodes.Ok);
     }
 }

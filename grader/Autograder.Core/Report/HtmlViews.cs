@@ -22,7 +22,14 @@ internal sealed record OverviewView(
     int GraderFaults,
     bool HasNames,
     IReadOnlyList<ModelGapView> ModelGaps,
-    string SimilarityHref);
+    string SimilarityHref)
+{
+    /// <summary>Only on the review server's pages (ReviewViews.cs); null in the static reports.</summary>
+    public OverviewReviewView? Review { get; init; }
+
+    /// <summary>Templates test this, never <see cref="Review"/> (strict variables reject a null).</summary>
+    public bool Reviewing => Review is not null;
+}
 
 /// <summary>A name the grader's kernel model lacks, with the submissions whose build needed it.</summary>
 [TemplateModel]
@@ -61,7 +68,13 @@ internal sealed record RowView(
     bool TotalOverridden,
     string TotalComment,
     string Late,
-    IReadOnlyList<CellView> Cells);
+    IReadOnlyList<CellView> Cells)
+{
+    /// <summary>Review server only: the reviewed mark and a regrade changed a reviewed verdict.</summary>
+    public bool Reviewed { get; init; }
+
+    public bool VerdictChanged { get; init; }
+}
 
 /// <summary>A failed check at the top of a submission page: what went wrong in one line, and where to read more.</summary>
 [TemplateModel]
@@ -111,7 +124,14 @@ internal sealed record SubmissionView(
     IReadOnlyList<ProblemView> Problems,
     IReadOnlyList<SkipGroupView> SkipGroups,
     string VisibleScore,
-    string VisibleMax);
+    string VisibleMax)
+{
+    /// <summary>Only on the review server's pages (ReviewViews.cs); null in the static reports.</summary>
+    public SubmissionReviewView? Review { get; init; }
+
+    /// <summary>Templates test this, never <see cref="Review"/> (strict variables reject a null).</summary>
+    public bool Reviewing => Review is not null;
+}
 
 [TemplateModel]
 internal sealed record CheckView(
@@ -137,7 +157,14 @@ internal sealed record CheckView(
     string OverrideComment,
     bool Collapsed,
     IReadOnlyList<TraceRowView> TraceAll,
-    int TraceTotal);
+    int TraceTotal)
+{
+    /// <summary>Only on the review server's pages (ReviewViews.cs); null in the static reports.</summary>
+    public CheckReviewView? Review { get; init; }
+
+    /// <summary>Templates test this, never <see cref="Review"/> (strict variables reject a null).</summary>
+    public bool Reviewing => Review is not null;
+}
 
 [TemplateModel]
 internal sealed record CaseView(string Name, bool Passed, string Detail);

@@ -53,6 +53,23 @@ internal sealed class Overrides
         }
     }
 
+    /// <summary>Overrides kept somewhere else than a CSV file (the review database): <paramref name="source"/>
+    /// names it in errors, and each row's position stands for its line.</summary>
+    public static Overrides FromRows(string source, IEnumerable<OverrideRow> rows) =>
+        new(source, [.. rows.Select((row, i) => (i + 1, row))]);
+
+    /// <summary>The rows as an overrides CSV that <see cref="Load"/> reads back (id,check,points,comment).</summary>
+    public static string ToCsv(IEnumerable<OverrideRow> rows)
+    {
+        using var text = new StringWriter();
+        using (var csv = CsvWriter.Create(text, CsvFormats.Writing, leaveOpen: true))
+        {
+            csv.WriteRecords(rows, new OverrideRowMap());
+        }
+
+        return text.ToString();
+    }
+
     public GradingRun Apply(GradingRun run)
     {
         var byId = run.Submissions.ToDictionary(s => s.Id, StringComparer.Ordinal);
@@ -145,4 +162,25 @@ internal sealed partial record OverrideRow
 
     [CsvColumn("comment", Optional = true)]
     public string? Comment { get; init; }
+}
+
+internal sealed class OverrideRowMap : CsvRecordWriter<OverrideRow>
+{
+    public override int FieldCount => 4;
+
+    public override void WriteHeader(CsvWriter writer)
+    {
+        foreach (var name in new[] { "id", "check", "points", "comment" })
+        {
+            WriteColumnName(writer, name);
+        }
+    }
+
+    public override void Write(CsvWriter writer, OverrideRow record)
+    {
+        writer.WriteField(record.Id);
+        writer.WriteField(record.Check);
+        writer.WriteField(ReportText.Points(record.Points));
+        writer.WriteField(record.Comment ?? "");
+    }
 }

@@ -7,6 +7,7 @@ public class HelpGoldenTests
     [TestCase("check", "help-check.txt")]
     [TestCase("merge", "help-merge.txt")]
     [TestCase("report", "help-report.txt")]
+    [TestCase("review", "help-review.txt")]
     [TestCase("gradescope", "help-gradescope.txt")]
     [TestCase("similarity", "help-similarity.txt")]
     public void Help_of_each_command_matches_its_golden_file(string command, string golden)
