@@ -38,6 +38,18 @@ internal sealed class CSharpBuilder(CSharpCompileService compiler) : ISubmission
     }
 }
 
+/// <summary>A language this machine cannot grade safely (a tool of ours is missing): the grader's gap, not the student's.</summary>
+internal sealed class UnavailableBuilder(string why) : ISubmissionBuilder
+{
+    public BuildResult Build(Submission submission)
+    {
+        var (files, _, problem) = SourceLoader.Read(submission);
+        return problem is not null
+            ? new BuildResult { Sources = [], Failure = problem }
+            : new BuildResult { Sources = SourceLoader.ForReport(files), GraderGap = why };
+    }
+}
+
 /// <summary>C drivers: gcc -c against our kernel headers; the prebuilt host loads the object.</summary>
 internal sealed partial class CBuilder(CCompiler compiler) : ISubmissionBuilder
 {

@@ -55,7 +55,7 @@ internal sealed class GradingEnvironment : IDisposable
         var workerDir = AppContext.BaseDirectory;
         if (toolchain is null)
         {
-            warnings.Add($"{problem ?? NativeToolchain.MissingGcc}. C submissions cannot be graded (a grader fault, costing students nothing), and C# workers run without the OS sandbox (the compile-time allowlist still applies).");
+            warnings.Add($"{problem ?? NativeToolchain.MissingGcc}. Neither C nor C# submissions can be graded (a grader fault, costing students nothing): the sandbox launcher every student process starts in is built with gcc.");
         }
         else
         {
@@ -83,7 +83,14 @@ internal sealed class GradingEnvironment : IDisposable
         }
 
         var launcher = new HostLauncher(workerDir, launch, new HostLimits());
-        var environment = new GradingEnvironment(launcher, new CCompiler(NativeToolchain.Shared), allowlistOff, warmRoslyn);
+        var environment = new GradingEnvironment(launcher, new CCompiler(NativeToolchain.Shared), allowlistOff, warmRoslyn && launcher.Sandboxed);
+        if (!launcher.Sandboxed)
+        {
+            // No student process runs outside the sandbox: without its launcher C# is the grader's gap too.
+            environment._builders[Language.CSharp] = new UnavailableBuilder(
+                $"C# drivers compile and run only inside the sandbox, whose launcher is built with gcc: {problem ?? NativeToolchain.MissingGcc}");
+        }
+
         foreach (var w in warnings)
         {
             environment._warnings.Add(w);
