@@ -159,6 +159,10 @@ internal sealed record CheckView(
     IReadOnlyList<TraceRowView> TraceAll,
     int TraceTotal)
 {
+    /// <summary>Whether the trace is shown open: only the first failing check's, so a page with many failures
+    /// stays short; the others open with a click.</summary>
+    public bool TraceOpen { get; init; }
+
     /// <summary>Only on the review server's pages (ReviewViews.cs); null in the static reports.</summary>
     public CheckReviewView? Review { get; init; }
 
@@ -231,6 +235,12 @@ internal static class HtmlViews
                 ? x.View with { Feedback = OneLine(x.Result.Feedback) + "\n(each diagnostic is listed under Compiler diagnostics, linked to your source)" }
                 : x.View)
             .ToList();
+        var firstTraced = checks.FindIndex(c => !c.Concealed && !c.Collapsed && c.Trace.Count > 0);
+        if (firstTraced >= 0)
+        {
+            checks[firstTraced] = checks[firstTraced] with { TraceOpen = true };
+        }
+
         var problems = all
             .Where(x => !x.View.Concealed && x.Result.Status is CheckStatuses.Failed or CheckStatuses.Error)
             .Select(x => new ProblemView(x.Result.Id, x.Result.Title, x.View.Status, OneLine(x.Result.Feedback),
@@ -400,8 +410,8 @@ internal static class HtmlViews
     /// (or the start); the second list is the whole trace for "show all" when the first is a window.</summary>
     private static (List<TraceRowView> Shown, List<TraceRowView> All) TraceWindow(CheckResult c, SourceLinks links)
     {
-        const int Short = 40;
-        const int Before = 12;
+        const int Short = 24;
+        const int Before = 8;
         var failing = c.Status is CheckStatuses.Failed or CheckStatuses.Error;
         var rows = Trace(c.Trace, failing ? links : null, c.TraceFocus);
         if (rows.Count <= Short)
