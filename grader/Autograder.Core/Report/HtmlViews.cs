@@ -235,6 +235,17 @@ internal static class HtmlViews
                 ? x.View with { Feedback = OneLine(x.Result.Feedback) + "\n(each diagnostic is listed under Compiler diagnostics, linked to your source)" }
                 : x.View)
             .ToList();
+        // Triage: the first few failing checks open; the rest are one line each, as in the list at the top.
+        const int OpenFailures = 3;
+        var open = 0;
+        for (var i = 0; i < checks.Count; i++)
+        {
+            if (!checks[i].Concealed && !checks[i].Collapsed && ++open > OpenFailures)
+            {
+                checks[i] = checks[i] with { Collapsed = true };
+            }
+        }
+
         var firstTraced = checks.FindIndex(c => !c.Concealed && !c.Collapsed && c.Trace.Count > 0);
         if (firstTraced >= 0)
         {
