@@ -318,6 +318,6 @@ internal static partial class ZipIntake
         return root;
     }
 
-    [GeneratedRegex(@"^(?<login>[A-Za-z0-9.\-]+)_(?:(?<late>LATE)_)?(?<user>\d+)_(?<sub>\d+)_(?<file>[^/]+)$")]
+    [GeneratedRegex(@"^(?<login>[A-Za-z0-9][A-Za-z0-9.\-]*)_(?:(?<late>LATE)_)?(?<user>\d+)_(?<sub>\d+)_(?<file>[^/]+)$")]
     private static partial Regex CanvasName();
 }

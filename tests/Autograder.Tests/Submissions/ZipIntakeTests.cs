@@ -105,6 +105,19 @@ public class ZipIntakeTests
         Assert.That(extracted.Submissions.Single(s => s.Id == "ann").Late, Is.False);
     }
 
+    [TestCase(".._1_2_my-rng.c")]
+    [TestCase("._1_2_my-rng.c")]
+    public void A_dot_login_is_not_a_canvas_name_and_cannot_climb_or_merge_into_the_root(string name)
+    {
+        var zip = Zip(("ann_5151_333_my-rng.c", "ann"), (name, "dots"));
+
+        using var extracted = ZipIntake.Extract(zip);
+
+        Assert.That(extracted.Submissions.Select(s => s.Id), Does.Contain("ann"));
+        Assert.That(File.ReadAllText(extracted.Submissions.Single(s => s.Id == "ann").Files.Single()), Is.EqualTo("ann"));
+        Assert.That(extracted.Submissions.All(s => s.Files.All(f => f.StartsWith(extracted.TempDir, StringComparison.Ordinal))), Is.True);
+    }
+
     [Test]
     public void A_canvas_hand_in_of_several_files_is_kept_whole()
     {
