@@ -32,8 +32,6 @@ internal sealed record CDriver(string Host, string Object);
 /// </summary>
 internal sealed partial class CCompiler : IDisposable
 {
-    private const int MaxDiagnostics = 50;
-
     /// <summary>The longest diagnostic message kept (a longer one is cut and says so).</summary>
     internal const int MaxMessageChars = 4096;
 
@@ -172,7 +170,7 @@ internal sealed partial class CCompiler : IDisposable
 
         if (gap is not null || failed)
         {
-            return new CBuild(false, null, Limit(diagnostics), gap) { WorkDir = work, Rejected = rejected };
+            return new CBuild(false, null, diagnostics, gap) { WorkDir = work, Rejected = rejected };
         }
 
         var joined = Join(objects, box, units[0].Relative, diagnostics);
@@ -204,13 +202,13 @@ internal sealed partial class CCompiler : IDisposable
 
         if (elf is null || gap is not null || diagnostics.Any(d => d.Severity == "error"))
         {
-            return new CBuild(false, null, Limit(diagnostics), gap) { WorkDir = work };
+            return new CBuild(false, null, diagnostics, gap) { WorkDir = work };
         }
 
         // The host reads the object before its sandbox drops privileges; world-readable keeps that true for any user.
         NativeToolchain.SetMode(driver!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         Directory.Delete(box, recursive: true);
-        return new CBuild(true, new CDriver(_toolchain!.HostPath, driver!), Limit(diagnostics), null) { WorkDir = work };
+        return new CBuild(true, new CDriver(_toolchain!.HostPath, driver!), diagnostics, null) { WorkDir = work };
     }
 
     /// <summary>gcc's arguments for compiling one unit, as <see cref="Compile"/> uses them but unboxed (the benchmarks' bare compile).</summary>
@@ -602,9 +600,6 @@ internal sealed partial class CCompiler : IDisposable
     }
 
     internal static string Cap(string text, int max) => text.Length <= max ? text : text[..max] + $" ... ({text.Length - max} more characters cut)";
-
-    private static List<Diagnostic> Limit(List<Diagnostic> diagnostics) =>
-        diagnostics.Count <= MaxDiagnostics ? diagnostics : diagnostics.Take(MaxDiagnostics).ToList();
 
     [GeneratedRegex(@"^(\S+\.h): No such file or directory")]
     private static partial Regex MissingHeader();

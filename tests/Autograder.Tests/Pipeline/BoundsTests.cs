@@ -16,6 +16,29 @@ public class BoundsTests
     private const long TwoMiB = 2L << 20;
 
     [Test]
+    public void A_c_driver_with_many_errors_keeps_fifty_diagnostics_and_counts_the_rest()
+    {
+        var dir = Directory.CreateTempSubdirectory("ag-many-errors-").FullName;
+        try
+        {
+            var body = string.Concat(Enumerable.Range(0, 80).Select(i => $"    int v{i} = undefined{i};\n"));
+            File.WriteAllText(Path.Combine(dir, "my-rng.c"), "void f(void)\n{\n" + body + "}\n");
+            var outDir = Path.Combine(dir, "out");
+
+            var run = Autograder.Tests.Cli.CliHarness.Run("grade", Path.Combine(dir, "my-rng.c"), "--out", outDir, "--format", "json", "--no-cache");
+
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.Out + run.Error);
+            var result = JsonSerializer.Deserialize<GradingRun>(File.ReadAllText(Path.Combine(outDir, "results.json")), ResultsJson.Options)!.Submissions.Single();
+            Assert.That(result.Diagnostics, Has.Count.EqualTo(Bounds.MaxDiagnostics));
+            Assert.That(result.Diagnostics[^1].Message, Does.StartWith("and ").And.Contain("more diagnostic"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void A_submission_that_floods_every_stored_text_ends_within_the_bounds()
     {
         var flood = Flood();
