@@ -23,6 +23,11 @@ internal static class StudentLoop
         foreach (var (name, path) in new[] { ("C", Path.Combine(examples, "c", "reference", "my-rng.c")), ("C#", Path.Combine(examples, "csharp", "reference")) })
         {
             var cache = Directory.CreateTempSubdirectory("ag-student-loop-").FullName;
+            // As a student's ~/.cache is: the sandbox user (uid 65534 under root) must reach the native host in it.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(cache, (UnixFileMode)0b111_101_101);
+            }
             try
             {
                 var cold = Check(cli, path, cache, "--no-cache");
@@ -52,10 +57,17 @@ internal static class StudentLoop
         psi.Environment["AUTOGRADER_CACHE"] = cache;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(psi)!;
-        _ = process.StandardError.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return (clock.Elapsed.TotalSeconds, process.ExitCode);
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (process.ExitCode is not (0 or 1))
+        {
+            // Not a grade: say why, or the figure would time a failure.
+            Console.Error.WriteLine($"check {path} exited {process.ExitCode}: {stderr.Result.Trim()}");
+        }
+
+        return (seconds, process.ExitCode);
     }
 
     private static string? FindCli(string examples)
