@@ -48,6 +48,8 @@ internal static class CliApp
                 .WithExample("similarity", "submissions", "--known", "earlier-years", "--out", "reports");
             config.AddCommand<GradescopeCommand>("gradescope")
                 .WithDescription("Run as a Gradescope autograder: grade /autograder/submission, write /autograder/results/results.json.");
+            // Run by the CLI's own build (Autograder.Cli.csproj), not by users.
+            config.AddCommand<PrebuildNativeCommand>("prebuild-native").IsHidden();
         });
         return app.RunAsync(args, cancellationToken);
     }

@@ -7,6 +7,8 @@ namespace Autograder.Compile;
 /// gcc plus our kernel model, built once per machine: the embedded grader/native/ sources are
 /// extracted to a cache directory keyed by their content hash, and the model library, the host's
 /// objects and aglaunch are built there. Everything in it is world-readable (hosts run as nobody).
+/// The tool ships that directory prebuilt (<see cref="PrebuiltFolder"/>, made at its build by
+/// <see cref="Prebuild"/>): when its key matches, its verified files are copied instead of compiled.
 /// Thread-safe (one lazy instance per process) and safe across processes (a build happens in a
 /// private temporary directory that is renamed into place atomically; a loser of the race uses the
 /// winner's).
@@ -18,6 +20,10 @@ internal sealed class NativeToolchain
     private const string ResourcePrefix = "native/";
     private const string ReadyMarker = "ready";
     private const string HostName = "driver-host";
+    private const string LaunchName = "aglaunch";
+
+    /// <summary>What the build makes besides the sources: a prebuilt copy must hold all of it.</summary>
+    private static readonly string[] Products = ["lib/exports.txt", "bin/" + LaunchName, "bin/" + HostName];
 
     // Bump when Build changes what it makes of the same sources (steps, flags, the export table).
     private const int BuildRecipe = 2;
@@ -37,16 +43,21 @@ internal sealed class NativeToolchain
     ];
 
     private static readonly Lazy<(NativeToolchain? Toolchain, string? Problem)> SharedInstance =
-        new(() => Create(null), LazyThreadSafetyMode.ExecutionAndPublication);
+        new(() => Create(null, Path.Combine(AppContext.BaseDirectory, PrebuiltFolder)), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private NativeToolchain(string gcc, string root, IReadOnlySet<string> exports, IReadOnlySet<string> kernelSymbols, IReadOnlySet<string> kernelHeaders)
+    private NativeToolchain(string gcc, string root, NativeOrigin origin, IReadOnlySet<string> exports, IReadOnlySet<string> kernelSymbols, IReadOnlySet<string> kernelHeaders)
     {
         Gcc = gcc;
         Root = root;
+        Origin = origin;
         ModelExports = exports;
         KernelSymbols = kernelSymbols;
         KernelHeaders = kernelHeaders;
     }
+
+    /// <summary>Where the tool ships its prebuilt toolchain, next to the CLI (Autograder.Cli.csproj, PACKAGE.md):
+    /// <c>native-prebuilt/native-HASH/</c>, the same tree as the cache's.</summary>
+    public const string PrebuiltFolder = "native-prebuilt";
 
     /// <summary>The process-wide toolchain, or the reason there is none (e.g. <see cref="MissingGcc"/>).</summary>
     public static (NativeToolchain? Toolchain, string? Problem) Shared => SharedInstance.Value;
@@ -56,11 +67,14 @@ internal sealed class NativeToolchain
     /// <summary>The cache directory of this version of the native sources.</summary>
     public string Root { get; }
 
+    /// <summary>Whether this process found the cache ready, copied the tool's prebuilt one into it, or built it.</summary>
+    public NativeOrigin Origin { get; }
+
     /// <summary>The directory passed as -isystem: our linux/ and asm/ headers.</summary>
     public string IncludeDir => Path.Combine(Root, "include");
 
     /// <summary>aglaunch: starts a program (the .NET worker) in the sandbox.</summary>
-    public string LaunchPath => Path.Combine(Root, "bin", "aglaunch");
+    public string LaunchPath => Path.Combine(Root, "bin", LaunchName);
 
     /// <summary>The prebuilt driver host (host.c with the kernel model and the loader): it loads a driver object.</summary>
     public string HostPath => Path.Combine(Root, "bin", HostName);
@@ -74,8 +88,10 @@ internal sealed class NativeToolchain
     /// <summary>Header names a real kernel has ("linux/cdev.h", "asm/io.h"; grader/native/kernel-headers.txt).</summary>
     public IReadOnlySet<string> KernelHeaders { get; }
 
-    /// <summary>Finds gcc and builds (or reuses) the cache. cacheRoot overrides the default location.</summary>
-    public static (NativeToolchain? Toolchain, string? Problem) Create(string? cacheRoot)
+    /// <summary>Finds gcc and builds (or reuses) the cache. cacheRoot overrides the default location; a
+    /// prebuiltRoot holding this version's build (<see cref="PrebuiltFolder"/>) is copied from instead of compiling,
+    /// when it checks out (see <see cref="CopyPrebuilt"/>); otherwise it is ignored.</summary>
+    public static (NativeToolchain? Toolchain, string? Problem) Create(string? cacheRoot, string? prebuiltRoot = null)
     {
         var gcc = NativeProcess.FindOnPath("gcc");
         if (gcc is null)
@@ -90,13 +106,19 @@ internal sealed class NativeToolchain
         }
 
         var root = cacheRoot ?? DefaultCacheRoot();
-        var dir = Path.Combine(root, "native-" + Hash(resources));
+        var key = Hash(resources);
+        var dir = Path.Combine(root, "native-" + key);
         try
         {
+            var origin = NativeOrigin.Cache;
             if (!File.Exists(Path.Combine(dir, ReadyMarker)))
             {
-                var problem = Build(dir, resources, gcc);
-                if (problem is not null)
+                // A prebuilt copy that does not check out is no error: building is what we did without one.
+                origin = prebuiltRoot is not null
+                    && Install(dir, key, temp => CopyPrebuilt(Path.Combine(prebuiltRoot, Path.GetFileName(dir)), temp, key, resources)) is null
+                    ? NativeOrigin.Prebuilt
+                    : NativeOrigin.Built;
+                if (origin == NativeOrigin.Built && Install(dir, key, temp => Build(temp, resources, gcc)) is { } problem)
                 {
                     return (null, problem);
                 }
@@ -104,12 +126,31 @@ internal sealed class NativeToolchain
 
             // Build wrote the model's exports and the libc-like functions (the recipe is in the cache key).
             var exports = new HashSet<string>(File.ReadAllLines(Path.Combine(dir, "lib", "exports.txt")), StringComparer.Ordinal);
-            return (new NativeToolchain(gcc, dir, exports, ReadList(resources, "kernel-symbols.txt"), ReadList(resources, "kernel-headers.txt")), null);
+            return (new NativeToolchain(gcc, dir, origin, exports, ReadList(resources, "kernel-symbols.txt"), ReadList(resources, "kernel-headers.txt")), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return (null, $"cannot prepare the native toolchain cache in {root}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Builds this version's toolchain into folder/native-HASH exactly as <see cref="Create"/> builds the cache (it
+    /// is that call), for the tool to ship (<c>autograder prebuild-native</c>, run after the CLI's build): an
+    /// existing complete build is kept, other versions' folders are removed.
+    /// </summary>
+    internal static (NativeToolchain? Toolchain, string? Problem) Prebuild(string folder)
+    {
+        var (toolchain, problem) = Create(folder);
+        if (toolchain is not null)
+        {
+            foreach (var stale in Directory.EnumerateDirectories(folder, "native-*").Where(d => d != toolchain.Root))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+        }
+
+        return (toolchain, problem);
     }
 
     /// <summary>AUTOGRADER_CACHE, else /var/cache/autograder as root, else ~/.cache/autograder (the result cache shares it).</summary>
@@ -182,78 +223,34 @@ internal sealed class NativeToolchain
         return set;
     }
 
-    private static string? Build(string dir, SortedDictionary<string, byte[]> resources, string gcc)
+    /// <summary>
+    /// Fills a private temporary directory (fill returns its problem or null), makes everything world-readable
+    /// and the programs executable, writes the ready marker (the key and every file's digest) and renames the
+    /// directory into place atomically; a loser of the race uses the winner's. The fill's problem, or null.
+    /// </summary>
+    private static string? Install(string dir, string key, Func<string, string?> fill)
     {
-        var parent = Path.GetDirectoryName(dir)!;
-        CreateDirectory(parent);
+        CreateDirectory(Path.GetDirectoryName(dir)!);
         var temp = $"{dir}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
             CreateDirectory(temp);
-            foreach (var (name, content) in resources)
+            if (fill(temp) is { } problem)
             {
-                var path = Path.Combine(temp, name);
-                CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllBytes(path, content);
-                SetMode(path, FileMode);
+                return problem;
             }
 
-            var lib = Path.Combine(temp, "lib");
-            var bin = Path.Combine(temp, "bin");
-            CreateDirectory(lib);
-            CreateDirectory(bin);
-            var host = Path.Combine(temp, "host");
-            string[] common = ["-O2", "-Wall", "-Wextra", "-Werror", "-g0", "-std=gnu11"];
-            string Obj(string name) => Path.Combine(lib, name + ".o");
-
-            // The model is compiled as a driver is, so it shares the driver's struct layouts.
-            var steps = new List<(string Tool, string[] Args)>
-            {
-                (gcc, [.. common, "-nostdinc", "-ffreestanding", "-fno-common", "-isystem", Path.Combine(temp, "include"), "-c", Path.Combine(host, "model.c"), "-o", Obj("model")]),
-                (gcc, [.. common, "-c", Path.Combine(host, "channel.c"), "-o", Obj("channel")]),
-                (gcc, [.. common, "-c", Path.Combine(host, "host.c"), "-o", Obj("host")]),
-                (gcc, [.. common, "-c", Path.Combine(host, "sandbox.c"), "-o", Obj("sandbox")]),
-                (gcc, [.. common, "-c", Path.Combine(host, "loader.c"), "-o", Obj("loader")]),
-                (gcc, [.. common, Path.Combine(host, "aglaunch.c"), Path.Combine(host, "sandbox.c"), "-o", Path.Combine(bin, "aglaunch")]),
-            };
-            if (RunAtOnce(steps, temp) is { } failed)
-            {
-                return failed;
-            }
-
-            var model = ElfObject.Read(Obj("model"), out var unreadable);
-            if (model is null)
-            {
-                return $"cannot read the compiled kernel model: {unreadable}";
-            }
-
-            // What a driver may call: the model's globals but its ag_* plumbing, and the kernel's libc-like functions.
-            var exports = model.Symbols
-                .Where(s => s.Defined && s.Bind != ElfSymbol.BindLocal && s.Type is ElfSymbol.TypeFunction or ElfSymbol.TypeObject)
-                .Where(s => !s.Name.StartsWith("ag_", StringComparison.Ordinal))
-                .Select(s => (s.Name, Data: s.Type == ElfSymbol.TypeObject))
-                .Concat(KernelLibcFunctions.Select(name => (Name: name, Data: false)))
-                .DistinctBy(e => e.Name)
-                .OrderBy(e => e.Name, StringComparer.Ordinal)
-                .ToList();
-            File.WriteAllLines(Path.Combine(lib, "exports.txt"), exports.Select(e => e.Name));
-            File.WriteAllText(Path.Combine(lib, "exports.c"), ExportTable(exports));
-            if (Run([
-                (gcc, [.. common, "-fno-builtin", "-I", host, "-c", Path.Combine(lib, "exports.c"), "-o", Obj("exports")]),
-                (gcc, [Obj("host"), Obj("channel"), Obj("sandbox"), Obj("loader"), Obj("model"), Obj("exports"), "-Wl,-z,relro,-z,now", "-o", Path.Combine(bin, HostName)]),
-            ], temp) is { } linkFailed)
-            {
-                return linkFailed;
-            }
-
-            foreach (var file in Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories))
+            var files = Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories).ToList();
+            var marker = new StringBuilder(ReadyHeader(key)).Append('\n');
+            foreach (var file in files.OrderBy(f => f, StringComparer.Ordinal))
             {
                 SetMode(file, FileMode);
+                marker.Append(Digest(File.ReadAllBytes(file))).Append(' ').Append(Path.GetRelativePath(temp, file).Replace('\\', '/')).Append('\n');
             }
 
-            SetMode(Path.Combine(bin, "aglaunch"), DirMode);
-            SetMode(Path.Combine(bin, HostName), DirMode);
-            File.WriteAllText(Path.Combine(temp, ReadyMarker), "");
+            SetMode(Path.Combine(temp, "bin", LaunchName), DirMode);
+            SetMode(Path.Combine(temp, "bin", HostName), DirMode);
+            File.WriteAllText(Path.Combine(temp, ReadyMarker), marker.ToString());
             SetMode(Path.Combine(temp, ReadyMarker), FileMode);
             try
             {
@@ -273,6 +270,158 @@ internal sealed class NativeToolchain
                 Directory.Delete(temp, recursive: true);
             }
         }
+    }
+
+    /// <summary>The ready marker's first line: which sources and recipe the directory holds.</summary>
+    private static string ReadyHeader(string key) => $"autograder native toolchain {key} recipe {BuildRecipe}";
+
+    private static string Digest(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>Our embedded sources, as they are in the cache: the copy and the build both start from them.</summary>
+    private static void WriteSources(string temp, SortedDictionary<string, byte[]> resources)
+    {
+        foreach (var (name, content) in resources)
+        {
+            var path = Path.Combine(temp, name);
+            CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, content);
+        }
+    }
+
+    /// <summary>
+    /// Copies the tool's prebuilt toolchain into temp, or says why not. Not trusted blindly: its ready marker must
+    /// name our key (sources and recipe), the sources are written from our own resources, every other file must
+    /// be listed there with its digest and match it, the products must all be there, and the programs must run on
+    /// this machine (a tool packed elsewhere may carry another architecture's binaries, or need a newer libc).
+    /// </summary>
+    private static string? CopyPrebuilt(string source, string temp, string key, SortedDictionary<string, byte[]> resources)
+    {
+        var marker = Path.Combine(source, ReadyMarker);
+        if (!File.Exists(marker) || new FileInfo(marker).Length > 1 << 20)
+        {
+            return $"no prebuilt toolchain in {source}";
+        }
+
+        var lines = File.ReadAllLines(marker);
+        if (lines.Length == 0 || lines[0] != ReadyHeader(key))
+        {
+            return $"{source} holds a build of other sources";
+        }
+
+        WriteSources(temp, resources);
+        var copied = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in lines.Skip(1))
+        {
+            var fields = line.Split(' ', 2);
+            if (fields.Length != 2 || !IsPlainRelative(fields[1]))
+            {
+                return $"{marker}: unexpected line {line}";
+            }
+
+            var name = fields[1];
+            if (resources.ContainsKey(name))
+            {
+                continue;
+            }
+
+            var from = Path.Combine(source, name);
+            var content = File.Exists(from) ? File.ReadAllBytes(from) : null;
+            if (content is null || Digest(content) != fields[0])
+            {
+                return $"{from} is missing or differs from its digest";
+            }
+
+            var to = Path.Combine(temp, name);
+            CreateDirectory(Path.GetDirectoryName(to)!);
+            File.WriteAllBytes(to, content);
+            copied.Add(name);
+        }
+
+        if (Products.FirstOrDefault(p => !copied.Contains(p)) is { } missing)
+        {
+            return $"{source} lacks {missing}";
+        }
+
+        return Probe(temp);
+    }
+
+    /// <summary>A relative path of plain names ('/'-separated, no '.', '..' or empty parts).</summary>
+    private static bool IsPlainRelative(string path) =>
+        path.Split('/').All(part => part.Length > 0 && part is not ("." or "..") && !part.Contains('\\'));
+
+    /// <summary>Whether the programs run here: asked for an option they do not know, each must answer with its
+    /// own setup exit code (<see cref="NativeExitCodes.Setup"/>), which a binary the loader refuses never does.</summary>
+    private static string? Probe(string temp)
+    {
+        foreach (var program in new[] { LaunchName, HostName })
+        {
+            var path = Path.Combine(temp, "bin", program);
+            SetMode(path, DirMode);
+            try
+            {
+                var run = NativeProcess.Run(path, ["--probe"], temp, TimeSpan.FromSeconds(10), maxOutputBytes: 4096);
+                if (run.ExitCode != NativeExitCodes.Setup)
+                {
+                    return $"the prebuilt {program} does not run here (exit {run.ExitCode}): {run.Stderr.Trim()}";
+                }
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                return $"the prebuilt {program} does not run here: {e.Message}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Extracts our sources into temp and builds the model library, the host and aglaunch there.</summary>
+    private static string? Build(string temp, SortedDictionary<string, byte[]> resources, string gcc)
+    {
+        WriteSources(temp, resources);
+        var lib = Path.Combine(temp, "lib");
+        var bin = Path.Combine(temp, "bin");
+        CreateDirectory(lib);
+        CreateDirectory(bin);
+        var host = Path.Combine(temp, "host");
+        string[] common = ["-O2", "-Wall", "-Wextra", "-Werror", "-g0", "-std=gnu11"];
+        string Obj(string name) => Path.Combine(lib, name + ".o");
+
+        // The model is compiled as a driver is, so it shares the driver's struct layouts.
+        var steps = new List<(string Tool, string[] Args)>
+        {
+            (gcc, [.. common, "-nostdinc", "-ffreestanding", "-fno-common", "-isystem", Path.Combine(temp, "include"), "-c", Path.Combine(host, "model.c"), "-o", Obj("model")]),
+            (gcc, [.. common, "-c", Path.Combine(host, "channel.c"), "-o", Obj("channel")]),
+            (gcc, [.. common, "-c", Path.Combine(host, "host.c"), "-o", Obj("host")]),
+            (gcc, [.. common, "-c", Path.Combine(host, "sandbox.c"), "-o", Obj("sandbox")]),
+            (gcc, [.. common, "-c", Path.Combine(host, "loader.c"), "-o", Obj("loader")]),
+            (gcc, [.. common, Path.Combine(host, "aglaunch.c"), Path.Combine(host, "sandbox.c"), "-o", Path.Combine(bin, LaunchName)]),
+        };
+        if (RunAtOnce(steps, temp) is { } failed)
+        {
+            return failed;
+        }
+
+        var model = ElfObject.Read(Obj("model"), out var unreadable);
+        if (model is null)
+        {
+            return $"cannot read the compiled kernel model: {unreadable}";
+        }
+
+        // What a driver may call: the model's globals but its ag_* plumbing, and the kernel's libc-like functions.
+        var exports = model.Symbols
+            .Where(s => s.Defined && s.Bind != ElfSymbol.BindLocal && s.Type is ElfSymbol.TypeFunction or ElfSymbol.TypeObject)
+            .Where(s => !s.Name.StartsWith("ag_", StringComparison.Ordinal))
+            .Select(s => (s.Name, Data: s.Type == ElfSymbol.TypeObject))
+            .Concat(KernelLibcFunctions.Select(name => (Name: name, Data: false)))
+            .DistinctBy(e => e.Name)
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToList();
+        File.WriteAllLines(Path.Combine(lib, "exports.txt"), exports.Select(e => e.Name));
+        File.WriteAllText(Path.Combine(lib, "exports.c"), ExportTable(exports));
+        return Run([
+            (gcc, [.. common, "-fno-builtin", "-I", host, "-c", Path.Combine(lib, "exports.c"), "-o", Obj("exports")]),
+            (gcc, [Obj("host"), Obj("channel"), Obj("sandbox"), Obj("loader"), Obj("model"), Obj("exports"), "-Wl,-z,relro,-z,now", "-o", Path.Combine(bin, HostName)]),
+        ], temp);
     }
 
     /// <summary>Runs independent build steps at once: this build is most of a student's first `check` on a
@@ -343,4 +492,17 @@ internal sealed class NativeToolchain
         Directory.CreateDirectory(path);
         SetMode(path, DirMode);
     }
+}
+
+/// <summary>Where a process's <see cref="NativeToolchain"/> came from.</summary>
+internal enum NativeOrigin
+{
+    /// <summary>The cache was ready (an earlier run made it).</summary>
+    Cache,
+
+    /// <summary>Copied into the cache from the tool's prebuilt folder.</summary>
+    Prebuilt,
+
+    /// <summary>Compiled into the cache by this process.</summary>
+    Built,
 }

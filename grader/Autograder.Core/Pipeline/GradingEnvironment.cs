@@ -45,8 +45,9 @@ internal sealed class GradingEnvironment : IDisposable
 
     /// <param name="warn">Receives each warning once.</param>
     /// <param name="allowlistOff">Test-only (see <see cref="GradeOptions.AllowlistOff"/>): compile C# without the allowlist.</param>
-    /// <param name="warmRoslyn">Warm Roslyn up in the background (false when no C# is to be graded: a student's
-    /// `check my-rng.c` would only pay its CPU on a small machine).</param>
+    /// <param name="warmRoslyn">Warm Roslyn up in the background and publish the worker (false when no C# is to be
+    /// graded: a student's `check my-rng.c` would only pay its CPU on a small machine, and reading the worker's
+    /// 28 MB to publish them, since only C# starts workers).</param>
     public static GradingEnvironment Create(Action<string> warn, bool allowlistOff = false, bool warmRoslyn = true)
     {
         var (toolchain, problem) = NativeToolchain.Shared;
@@ -73,7 +74,11 @@ internal sealed class GradingEnvironment : IDisposable
 
             // As root the worker runs as nobody behind a private /tmp: its files must be world-readable and
             // outside /tmp, whatever AUTOGRADER_CACHE says.
-            workerDir = PublishWorker(Environment.IsPrivilegedProcess ? "/var/cache/autograder" : toolchain.Root);
+            if (warmRoslyn)
+            {
+                workerDir = PublishWorker(Environment.IsPrivilegedProcess ? "/var/cache/autograder" : toolchain.Root);
+            }
+
             if (!Environment.IsPrivilegedProcess)
             {
                 // Namespaces, the private /tmp and the switch to an unprivileged uid need root.
