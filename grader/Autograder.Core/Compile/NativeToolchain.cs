@@ -293,56 +293,64 @@ internal sealed class NativeToolchain
     /// name our key (sources and recipe), the sources are written from our own resources, every other file must
     /// be listed there with its digest and match it, the products must all be there, and the programs must run on
     /// this machine (a tool packed elsewhere may carry another architecture's binaries, or need a newer libc).
+    /// A folder it cannot read is a reason too: the caller then builds.
     /// </summary>
     private static string? CopyPrebuilt(string source, string temp, string key, SortedDictionary<string, byte[]> resources)
     {
-        var marker = Path.Combine(source, ReadyMarker);
-        if (!File.Exists(marker) || new FileInfo(marker).Length > 1 << 20)
+        try
         {
-            return $"no prebuilt toolchain in {source}";
-        }
-
-        var lines = File.ReadAllLines(marker);
-        if (lines.Length == 0 || lines[0] != ReadyHeader(key))
-        {
-            return $"{source} holds a build of other sources";
-        }
-
-        WriteSources(temp, resources);
-        var copied = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var line in lines.Skip(1))
-        {
-            var fields = line.Split(' ', 2);
-            if (fields.Length != 2 || !IsPlainRelative(fields[1]))
+            var marker = Path.Combine(source, ReadyMarker);
+            if (!File.Exists(marker) || new FileInfo(marker).Length > 1 << 20)
             {
-                return $"{marker}: unexpected line {line}";
+                return $"no prebuilt toolchain in {source}";
             }
 
-            var name = fields[1];
-            if (resources.ContainsKey(name))
+            var lines = File.ReadAllLines(marker);
+            if (lines.Length == 0 || lines[0] != ReadyHeader(key))
             {
-                continue;
+                return $"{source} holds a build of other sources";
             }
 
-            var from = Path.Combine(source, name);
-            var content = File.Exists(from) ? File.ReadAllBytes(from) : null;
-            if (content is null || Digest(content) != fields[0])
+            WriteSources(temp, resources);
+            var copied = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var line in lines.Skip(1))
             {
-                return $"{from} is missing or differs from its digest";
+                var fields = line.Split(' ', 2);
+                if (fields.Length != 2 || !IsPlainRelative(fields[1]))
+                {
+                    return $"{marker}: unexpected line {line}";
+                }
+
+                var name = fields[1];
+                if (resources.ContainsKey(name))
+                {
+                    continue;
+                }
+
+                var from = Path.Combine(source, name);
+                var content = File.Exists(from) ? File.ReadAllBytes(from) : null;
+                if (content is null || Digest(content) != fields[0])
+                {
+                    return $"{from} is missing or differs from its digest";
+                }
+
+                var to = Path.Combine(temp, name);
+                CreateDirectory(Path.GetDirectoryName(to)!);
+                File.WriteAllBytes(to, content);
+                copied.Add(name);
             }
 
-            var to = Path.Combine(temp, name);
-            CreateDirectory(Path.GetDirectoryName(to)!);
-            File.WriteAllBytes(to, content);
-            copied.Add(name);
+            if (Products.FirstOrDefault(p => !copied.Contains(p)) is { } missing)
+            {
+                return $"{source} lacks {missing}";
+            }
+
+            return Probe(temp);
         }
-
-        if (Products.FirstOrDefault(p => !copied.Contains(p)) is { } missing)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"{source} lacks {missing}";
+            return $"cannot copy the prebuilt toolchain from {source}: {e.Message}";
         }
-
-        return Probe(temp);
     }
 
     /// <summary>A relative path of plain names ('/'-separated, no '.', '..' or empty parts).</summary>

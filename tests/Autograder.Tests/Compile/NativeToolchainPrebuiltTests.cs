@@ -70,6 +70,7 @@ public sealed class NativeToolchainPrebuiltTests
     [TestCase("no ready marker")]
     [TestCase("a program differs from its digest")]
     [TestCase("a program that does not run here")]
+    [TestCase("a listed file that cannot be copied")]
     public void A_prebuilt_toolchain_that_does_not_check_out_is_ignored_and_the_cache_built(string defect)
     {
         var root = Path.Combine(_dir, "defective-" + defect.Replace(' ', '-').Replace('\'', '-'));
@@ -97,6 +98,12 @@ public sealed class NativeToolchainPrebuiltTests
                 byte[] alien = [0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
                 File.WriteAllBytes(host, alien);
                 File.WriteAllText(ready, File.ReadAllText(ready).Replace(old, Digest(alien), StringComparison.Ordinal));
+                break;
+            case "a listed file that cannot be copied":
+                // Listed with its true digest, but where the copy has a folder of our sources: the write throws.
+                Directory.Delete(Path.Combine(copy, "host"), recursive: true);
+                File.WriteAllText(Path.Combine(copy, "host"), "x");
+                File.AppendAllText(ready, Digest("x"u8.ToArray()) + " host\n");
                 break;
         }
 
