@@ -12,11 +12,14 @@ internal sealed class WorkerHost
     private readonly ChannelBackend _backend;
     private byte[]? _image;
     private DriverInstance? _instance;
+    private uint _callUserMs;
+    private uint _callTotalMs;
 
     public WorkerHost(Stream input, Stream output)
     {
         _backend = new ChannelBackend(input, output);
         Kernel.Backend = _backend;
+        CallTimer.Install();
     }
 
     public int Run()
@@ -81,6 +84,8 @@ internal sealed class WorkerHost
                 return (ResultStatus.Ok, 0, "");
 
             case Msg.Begin:
+                _callUserMs = reader.U32();
+                _callTotalMs = reader.U32();
                 DropInstance();
                 if (_image is null)
                 {
@@ -153,7 +158,15 @@ internal sealed class WorkerHost
         long value;
         try
         {
-            value = call();
+            CallTimer.Arm(_callUserMs, _callTotalMs);
+            try
+            {
+                value = call();
+            }
+            finally
+            {
+                CallTimer.Arm(0, 0);
+            }
         }
         catch (Exception e)
         {

@@ -7,8 +7,13 @@ namespace Autograder.Load;
 /// loaded machine does not fail a slow correct driver) and a wall-clock cap (so a driver blocked in a
 /// syscall cannot hang us). A watchdog kills a host that overruns; the caller sees the command die and
 /// reads <see cref="HostProcess.KillReason"/>. Besides, each driver call (init, one ioctl, exit) has its
-/// own small CPU budget (<see cref="CallCpu"/>): the device answers in microseconds, so a call past it is
-/// spinning and is stopped with a message naming the call, instead of waiting out the check's budget.
+/// own small budget: the device answers in microseconds, so a call past it is spinning and is stopped with
+/// a message naming the call, instead of waiting out the check's budget. It is two budgets: <see cref="CallCpu"/>
+/// of the driver's own CPU time (user mode: a loop in the driver; a C# call gets <see cref="RuntimeAllowance"/>
+/// more), and <see cref="TotalFactor"/> times that of all CPU time (with the system calls of its kernel calls: a loop polling a register, or a driver that makes
+/// thousands of kernel calls in one call, which a correct one may do in a debug dump). The hosts enforce
+/// both themselves with CPU timers armed around the driver's code (ITIMER_VIRTUAL, ITIMER_PROF: the signal
+/// ends the host at the budget itself); the watchdog, sampling /proc every tick, backs up the total one.
 /// Thread-safe.
 /// </summary>
 internal sealed class CheckBudget
@@ -39,7 +44,7 @@ internal sealed class CheckBudget
     {
         Cpu = cpu;
         Wall = wall;
-        CallCpu = callCpu ?? TimeSpan.FromMilliseconds(100);
+        CallCpu = callCpu ?? TimeSpan.FromMilliseconds(15);
         Lessons = lessons ?? new CallLessons();
         CheckId = checkId;
     }
@@ -47,8 +52,27 @@ internal sealed class CheckBudget
     public TimeSpan Cpu { get; }
     public TimeSpan Wall { get; }
 
-    /// <summary>CPU time one driver call may use.</summary>
+    /// <summary>User-mode CPU time one driver call may use (the rubric's call-cpu-ms).</summary>
     public TimeSpan CallCpu { get; }
+
+    /// <summary>How many times its user-mode budget one call may use in all, kernel calls included.</summary>
+    public const int TotalFactor = 4;
+
+    /// <summary>User-mode CPU time a C# call gets besides <see cref="CallCpu"/>, for the runtime's own work in it
+    /// (tier-0 JIT of the driver's methods, a garbage collection, an exception's or a stack overflow's report):
+    /// without it a C# stack overflow or allocation bomb would be told as a timeout instead of its cause.</summary>
+    public static readonly TimeSpan RuntimeAllowance = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>User-mode CPU time one call in a host of this kind may use.</summary>
+    public TimeSpan CallCpuFor(HostKind kind) => kind == HostKind.CSharp ? CallCpu + RuntimeAllowance : CallCpu;
+
+    /// <summary>All the CPU time (user and system) one call in a host of this kind may use.</summary>
+    public TimeSpan CallCpuTotalFor(HostKind kind) => CallCpuFor(kind) * TotalFactor;
+
+    /// <summary>Both budgets as the hosts' own call timers take them (whole ms, at least 1).</summary>
+    public (uint User, uint Total) CallTimersMs(HostKind kind) => (Ms(CallCpuFor(kind)), Ms(CallCpuTotalFor(kind)));
+
+    private static uint Ms(TimeSpan t) => (uint)Math.Clamp(Math.Ceiling(t.TotalMilliseconds), 1, uint.MaxValue);
 
     /// <summary>What earlier checks of the submission learned about calls that did not return.</summary>
     public CallLessons Lessons { get; }
@@ -63,8 +87,11 @@ internal sealed class CheckBudget
     public string CallName(uint? cmd, string op) =>
         cmd is { } c ? CommandNames.TryGetValue(c, out var name) ? name : $"ioctl 0x{c:x8}" : op;
 
-    /// <summary>The kill reason of a call past <see cref="CallCpu"/>.</summary>
-    public string CallTimeout(string call) => $"{call} did not return within {CallCpu.TotalMilliseconds:0} ms of CPU time";
+    /// <summary>The kill reason of a call past its user-mode budget, or with <paramref name="total"/> past its
+    /// total one.</summary>
+    public string CallTimeout(string call, HostKind kind, bool total = false) => total
+        ? $"{call} did not return within {CallCpuTotalFor(kind).TotalMilliseconds:0} ms of CPU time, system time included"
+        : $"{call} did not return within {CallCpuFor(kind).TotalMilliseconds:0} ms of CPU time";
 
     /// <summary>Whether a host was killed for running past a time limit (the check's or a call's).</summary>
     public static bool IsTimeout(string? killReason) =>
@@ -167,7 +194,7 @@ internal sealed class CheckBudget
     }
 
     // The first tick that sees a call running marks its host's CPU (the call began at most one tick before:
-    // what it used before the mark is not counted, so a call is stopped after CallCpu and at most a tick
+    // what it used before the mark is not counted, so a call is stopped after its total budget and at most a tick
     // more, never before). Later ticks compare; the /proc reads happen only while a call is slow.
     private bool EnforceCall(HostProcess host, string call, long callStart, int seq)
     {
@@ -178,8 +205,10 @@ internal sealed class CheckBudget
             return false;
         }
 
+        // The total budget: the host's own timers end a call at either budget, this is their backup.
         var callElapsed = Stopwatch.GetElapsedTime(callStart);
-        if (callElapsed * Environment.ProcessorCount <= CallCpu || host.CpuTime() - _callMark <= CallCpu)
+        var budget = CallCpuTotalFor(host.Kind);
+        if (callElapsed * Environment.ProcessorCount <= budget || host.CpuTime() - _callMark <= budget)
         {
             return false;
         }
@@ -192,7 +221,7 @@ internal sealed class CheckBudget
             }
         }
 
-        host.Kill(CallTimeout(call));
+        host.Kill(CallTimeout(call, host.Kind, total: true));
         return true;
     }
 

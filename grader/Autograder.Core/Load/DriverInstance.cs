@@ -109,7 +109,7 @@ internal sealed class DriverInstance : IDisposable
 
     public DriverCall Begin()
     {
-        var begin = OneProcessPerInstance && !_dead ? Ok : Command(Msg.Begin, null);
+        var begin = OneProcessPerInstance && !_dead ? Ok : Command(Msg.Begin, w => w.U32(_budget.CallTimersMs(HostKind.CSharp).User).U32(_budget.CallTimersMs(HostKind.CSharp).Total));
         // The worker found no loadable module_init (the submission's): it holds no instance, so every later
         // command gets that answer here instead of a worker complaining that Begin never happened.
         _loadFailure = begin.Status == CallStatus.Missing ? begin.Message : null;
@@ -301,12 +301,23 @@ internal sealed class DriverInstance : IDisposable
         _deathReason = how;
         if (_host.KillReason is { } killed && CheckBudget.IsTimeout(killed))
         {
-            if (_call is not null && killed.StartsWith(_budget.CallTimeout(_call), StringComparison.Ordinal))
+            if (_call is not null && _budget.CallTimeout(_call, _host.Kind, total: true) is var watchdog
+                && killed.StartsWith(watchdog, StringComparison.Ordinal))
             {
-                _budget.Lessons.LearnHang(_key, _budget.CallTimeout(_call), _budget.CheckId);
+                _budget.Lessons.LearnHang(_key, watchdog, _budget.CheckId);
             }
 
             return new DriverCall(CallStatus.TimedOut, 0, killed);
+        }
+
+        if (_call is not null && _host.KillReason is null && _host.EndSignal is HostProcess.UserTimerSignal or HostProcess.TotalTimerSignal)
+        {
+            // The host's own timer for this call (armed around the driver's code only) ran out: the watchdog's
+            // verdict, sooner. Only a timeout is read from the signal, so faking it gains nothing.
+            var timeout = _budget.CallTimeout(_call, _host.Kind, total: _host.EndSignal == HostProcess.TotalTimerSignal);
+            _deathReason = timeout;
+            _budget.Lessons.LearnHang(_key, timeout, _budget.CheckId);
+            return new DriverCall(CallStatus.TimedOut, 0, timeout);
         }
 
         if (Kernel.OopsCount != oopsBefore)

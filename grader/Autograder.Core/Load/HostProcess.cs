@@ -45,6 +45,7 @@ internal sealed class HostProcess : IDisposable
     private readonly int _outputMark;
     private readonly Lock _childLock = new();
     private string? _childEnd;
+    private int _childSignal;
 
     private HostProcess(HostKind kind, Process process, AnonymousPipeServerStream toHost, AnonymousPipeServerStream fromHost)
     {
@@ -211,6 +212,7 @@ internal sealed class HostProcess : IDisposable
         lock (_childLock)
         {
             _childEnd = note.Length > 0 ? $"{how} ({note})" : how;
+            _childSignal = signalled ? code : 0;
         }
     }
 
@@ -301,6 +303,32 @@ internal sealed class HostProcess : IDisposable
         {
             _childEnd ??= server._disposed ? "was lost with its fork server (retired)"
                 : $"was lost with its fork server, which {(server.HasExited ? server.DescribeExit() : "stopped answering")}";
+        }
+    }
+
+    /// <summary>SIGVTALRM: how the hosts' own timers end a driver call past its user-mode CPU budget.</summary>
+    public const int UserTimerSignal = 26;
+
+    /// <summary>SIGPROF: how the hosts' own timers end a driver call past its total CPU budget.</summary>
+    public const int TotalTimerSignal = 27;
+
+    /// <summary>The signal that ended the process (0: it exited, or is not known to have ended). Call after
+    /// <see cref="DescribeExit"/>. It is the sandbox's word: it may say how the submission failed, never that
+    /// the grader did.</summary>
+    public int EndSignal
+    {
+        get
+        {
+            if (_server is not null)
+            {
+                lock (_childLock)
+                {
+                    return _childSignal;
+                }
+            }
+
+            // .NET reports a death by signal N as 128 + N.
+            return _process!.HasExited && _process.ExitCode is > 128 and < 160 ? _process.ExitCode - 128 : 0;
         }
     }
 
@@ -471,6 +499,8 @@ internal sealed class HostProcess : IDisposable
         9 => "SIGKILL",
         11 => "SIGSEGV (segmentation fault)",
         24 => "SIGXCPU (CPU time limit)",
+        26 => "SIGVTALRM (CPU timer)",
+        27 => "SIGPROF (CPU timer)",
         25 => "SIGXFSZ (file size limit)",
         31 => "SIGSYS (forbidden system call)",
         _ => $"signal {signal}",

@@ -119,7 +119,14 @@ internal sealed class SubmissionGrader(
             // Only what would earn points is held back: a check that earns nothing keeps its own verdict.
             if (entry.RequiresWork && result.Fault != Faults.Grader && result.Points > 0)
             {
-                working ??= DoesWork(entry, host, view, lessons);
+                if (working is null)
+                {
+                    var (works, probeMs) = DoesWork(entry, host, view, lessons);
+                    working = works;
+                    // The probe ran for this check: its time is this check's (a hang it met is paid here, once).
+                    result = result with { DurationMs = result.DurationMs + probeMs };
+                }
+
                 result = working.Value ? result : HeldBack(result);
             }
 
@@ -223,11 +230,11 @@ internal sealed class SubmissionGrader(
 
     // The rubric's work gate, run once per submission: does some ioctl touch the device or the user's memory?
     // A fault of ours or a driver that crashes the probe opens it: the gated checks then judge on their own.
-    private static bool DoesWork(RubricCheck gated, IDriverHost host, SubmissionView view, CallLessons lessons)
+    private static (bool Works, long DurationMs) DoesWork(RubricCheck gated, IDriverHost host, SubmissionView view, CallLessons lessons)
     {
         var entry = gated with { Id = WorkGate.GateId, Title = "the driver does some of the exercise's work", RequiresWork = false };
         var probe = CheckRunner.Run(new WorkGate(), entry, host, view, new Random(0), lessons, allTraces: false);
-        return probe.Status is not (CheckStatuses.Failed or CheckStatuses.Skipped);
+        return (probe.Status is not (CheckStatuses.Failed or CheckStatuses.Skipped), probe.DurationMs);
     }
 
     private static CheckResult HeldBack(CheckResult result) => result with

@@ -33,6 +33,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,6 +176,28 @@ static long parse_num(const char *s, const char *opt)
 	return v;
 }
 
+/* CPU time one driver call (init, an ioctl, exit) may use, in ms: of its own code (user mode), and in all
+ * (with the system calls of its kernel calls); 0: none (the standalone host). The grader's watchdog enforces
+ * the total from outside, but it samples /proc every 20 ms: these timers, armed around the driver's code, end
+ * a spinning call at the budget itself. SIGVTALRM's and SIGPROF's default action ends the process and the
+ * grader reads either during a call as that call's timeout. A driver may block them or reset the timers
+ * (setitimer is allowed for this): the watchdog still stops it, later. */
+static unsigned int g_call_user_ms, g_call_total_ms;
+
+static void arm(int which, unsigned int ms)
+{
+	struct itimerval t = { { 0, 0 }, { ms / 1000, (long)(ms % 1000) * 1000 } };
+	setitimer(which, &t, NULL);
+}
+
+static void call_timers(int on)
+{
+	if (!g_call_user_ms)
+		return;
+	arm(ITIMER_VIRTUAL, on ? g_call_user_ms : 0);
+	arm(ITIMER_PROF, on ? g_call_total_ms : 0);
+}
+
 static void serve(void)
 {
 	for (;;) {
@@ -190,7 +213,9 @@ static void serve(void)
 			ag_result(AG_RESULT_OK, 0, "");
 			break;
 		case AG_MSG_INIT:
+			call_timers(1);
 			status = ag_model_init(&ret);
+			call_timers(0);
 			ag_result((unsigned char)status, ret, status == AG_RESULT_OK ? "" : "the driver has no module_init");
 			break;
 		case AG_MSG_IOCTL: {
@@ -199,12 +224,16 @@ static void serve(void)
 			unsigned int cmd = ag_rd_u32();
 			unsigned long long arg = ag_rd_u64();
 			ag_model_read_user_runs();
+			call_timers(1);
 			status = ag_model_ioctl(major, cmd, arg, &ret, &why);
+			call_timers(0);
 			ag_result((unsigned char)status, ret, why);
 			break;
 		}
 		case AG_MSG_EXIT:
+			call_timers(1);
 			status = ag_model_exit();
+			call_timers(0);
 			ag_result((unsigned char)status, 0, status == AG_RESULT_OK ? "" : "the driver has no module_exit");
 			break;
 		case AG_MSG_END:
@@ -227,7 +256,7 @@ static void send_ready(const char *kind)
 
 /* ---- fork server ---------------------------------------------------------------------------- */
 
-static __attribute__((noreturn)) void child(int down, int up, int server, int cpu_seconds, int sandbox)
+static __attribute__((noreturn)) void child(int down, int up, int server, int cpu_seconds, unsigned int user_ms, unsigned int total_ms, int sandbox)
 {
 	/* The pipes are above 4 (0-4 are open), so these cannot clobber each other. */
 	if (dup2(down, AG_IN_FD) < 0 || dup2(up, AG_OUT_FD) < 0)
@@ -236,6 +265,15 @@ static __attribute__((noreturn)) void child(int down, int up, int server, int cp
 	if (syscall(SYS_close_range, AG_OUT_FD + 1, ~0U, 0) != 0)
 		for (int fd = AG_OUT_FD + 1; fd < 1024; fd++)
 			close(fd);
+	g_call_user_ms = user_ms;
+	g_call_total_ms = total_ms;
+	sigset_t timers;
+	sigemptyset(&timers);
+	sigaddset(&timers, SIGVTALRM);
+	sigaddset(&timers, SIGPROF);
+	if (signal(SIGVTALRM, SIG_DFL) == SIG_ERR || signal(SIGPROF, SIG_DFL) == SIG_ERR ||
+	    sigprocmask(SIG_UNBLOCK, &timers, NULL) != 0)
+		ag_sys_exit(AG_EXIT_SETUP);
 	struct ag_sandbox sb = { .cpu_seconds = cpu_seconds, .nproc = 0, .seccomp = 1, .view = 1 };
 	if (ag_sandbox_child(&sb, server, sandbox))
 		ag_sys_exit(AG_EXIT_SETUP);
@@ -260,7 +298,7 @@ static void forked(unsigned int pid, const char *why, int down, int up)
 	ag_send();
 }
 
-static void fork_one(int cpu_seconds, int sandbox)
+static void fork_one(int cpu_seconds, unsigned int user_ms, unsigned int total_ms, int sandbox)
 {
 	int down[2], up[2];
 	if (pipe(down) != 0) {
@@ -276,7 +314,7 @@ static void fork_one(int cpu_seconds, int sandbox)
 	int server = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		child(down[0], up[1], server, cpu_seconds, sandbox);
+		child(down[0], up[1], server, cpu_seconds, user_ms, total_ms, sandbox);
 	int err = errno;
 	close(down[0]);
 	close(up[1]);
@@ -319,8 +357,11 @@ static __attribute__((noreturn)) void fork_server(int sandbox)
 		if (type < 0)
 			ag_sys_exit(AG_EXIT_OK);
 		/* Any other command was meant for a child that had already died: ChildEnded answered it. */
-		if (type == AG_MSG_FORK)
-			fork_one((int)ag_rd_u32(), sandbox);
+		if (type == AG_MSG_FORK) {
+			int cpu_seconds = (int)ag_rd_u32();
+			unsigned int user_ms = ag_rd_u32();
+			fork_one(cpu_seconds, user_ms, ag_rd_u32(), sandbox);
+		}
 	}
 }
 

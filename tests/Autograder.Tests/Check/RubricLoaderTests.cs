@@ -54,7 +54,7 @@ public class RubricLoaderTests
             Assert.That(rand.CpuLimit, Is.EqualTo(TimeSpan.FromMilliseconds(100)));
             Assert.That(rand.WallLimit, Is.EqualTo(TimeSpan.FromMilliseconds(3000)));
             Assert.That(rand.CallCpuLimit, Is.EqualTo(TimeSpan.FromMilliseconds(250)), "inherited from the rubric's time-limits");
-            Assert.That(Parse("rubric: r\nchecks:\n  - id: rand\n").Checks[0].CallCpuLimit, Is.EqualTo(TimeSpan.FromMilliseconds(100)), "the default");
+            Assert.That(Parse("rubric: r\nchecks:\n  - id: rand\n").Checks[0].CallCpuLimit, Is.EqualTo(TimeSpan.FromMilliseconds(15)), "the default");
             Assert.That(rand.Parameters.Get("calls", 0), Is.EqualTo(3));
             Assert.That(rand.Parameters.Get("major", 0u), Is.EqualTo(251u));
             Assert.That(rubric.Checks[0].Parameters.Get("major", 0u), Is.EqualTo(250u));

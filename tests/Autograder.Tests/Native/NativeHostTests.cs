@@ -75,7 +75,7 @@ public sealed class NativeHostTests
         var build = NativeTestSupport.BuildExample("c/reference");
         using var grader = new FakeGrader(build.Driver!, sandbox: false);
 
-        Assert.That(grader.ReadReady(), Is.EqualTo((1u, "c")));
+        Assert.That(grader.ReadReady(), Is.EqualTo(((uint)Autograder.Protocol.Layout.ProtocolVersion, "c")));
         Assert.That(grader.Begin().Status, Is.EqualTo(ResultStatus.Ok));
         var init = grader.Init();
         Assert.That((init.Status, init.Value), Is.EqualTo((ResultStatus.Ok, 0L)));

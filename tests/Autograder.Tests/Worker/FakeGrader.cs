@@ -106,7 +106,16 @@ internal sealed class FakeGrader : IDisposable
 
     public (ResultStatus Status, long Value, string Message) Load(byte[] image) => Command(w => w.Start(Msg.LoadAssembly).Blob(image));
 
-    public (ResultStatus Status, long Value, string Message) Send(Msg command) => Command(w => w.Start(command));
+    /// <summary>Sends a command with no fields (Begin gets the default call budgets: 15 ms user, 60 ms in all).</summary>
+    public (ResultStatus Status, long Value, string Message) Send(Msg command) =>
+        Command(w =>
+        {
+            var frame = w.Start(command);
+            if (command == Msg.Begin)
+            {
+                frame.U32(15).U32(60);
+            }
+        });
 
     public (ResultStatus Status, long Value, string Message) Ioctl(uint major, uint cmd, ulong arg) =>
         Command(w => w.Start(Msg.Ioctl).U32(major).U32(cmd).U64(arg).UserRuns(UserRuns));

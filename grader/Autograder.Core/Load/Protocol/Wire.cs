@@ -23,14 +23,16 @@ public enum Msg : byte
 
     // grader -> host commands; each answered by Result.
     LoadAssembly = 0x10, // blob: the compiled driver assembly (C# host only)
-    Begin = 0x11,        // fresh driver instance (C#: a new load context). Not sent to a C host: its process is the instance
-                         // (the C host answers it with Ok all the same)
+    Begin = 0x11,        // u32 user, u32 total CPU ms of each driver call (CheckBudget): a fresh driver instance (C#: a new
+                         // load context). Not sent to a C host: its process is the instance (it answers Ok all the same)
     Init = 0x12,         // run module_init
     Ioctl = 0x13,        // u32 major, u32 cmd, u64 arg, u32 n, n x (u64 start, u64 length): call that registration's
                          // unlocked_ioctl; the runs are the user's writable pages (see CopyToUserPosted)
     Exit = 0x14,         // run module_exit
     End = 0x15,          // drop the instance (a C host's channel is closed instead, which ends it)
-    // C fork server only (host.c --fork-server), between instances: u32 CPU seconds of the new child.
+    // C fork server only (host.c --fork-server), between instances: u32 CPU seconds of the new child, u32 user and
+    // u32 total CPU ms of each of its driver calls (the host ends a call past them with SIGVTALRM or SIGPROF, which
+    // the grader reads as the call's timeout).
     // Answered by Forked; the grader opens the child's pipes through /proc/<server>/fd and says Attached;
     // the child's frames (Ready first) come on those pipes; ChildEnded on the server's channel once it is
     // reaped. The server ignores any other command between children.
@@ -134,7 +136,7 @@ public enum Api : byte
 /// <summary>Address layout shared by the grader's model and both hosts.</summary>
 public static class Layout
 {
-    public const int ProtocolVersion = 1;
+    public const int ProtocolVersion = 2;
     /// <summary>User buffers handed to the driver live here. Hosts reserve it with no access, so a direct dereference faults.</summary>
     public const ulong UserWindowBase = 0x0000_2000_0000_0000;
     public const ulong UserWindowSize = 0x0100_0000; // 16 MiB
