@@ -54,7 +54,7 @@ public partial class WorkflowTests
             Assert.That(results, Does.Contain("\"complete\": true"));
             foreach (var id in new[] { "c-reference", "c-seed-offset-0", "csharp-reference" })
             {
-                Assert.That(results, Does.Contain($"\"id\": \"{id}\""));
+                Assert.That(results, Does.Contain($"{{\"id\":\"{id}\""));
             }
             Assert.That(File.Exists(Path.Combine(work, "reports", "junit.xml")), Is.True, "the merge job publishes reports/junit.xml");
         }

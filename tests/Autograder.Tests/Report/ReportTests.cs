@@ -236,7 +236,7 @@ public sealed class ReportTests
             Assert.That(File.ReadAllText(Path.Combine(dir, "grades.csv")), Does.Contain(",24.5,60,").And.Contain(",0.5,"));
             Assert.That(File.ReadAllText(Path.Combine(dir, "index.html")), Does.Contain("24.5 / 60"));
             Assert.That(File.ReadAllText(Path.Combine(dir, "junit.xml")), Does.Contain("time=\"0.330\""));
-            Assert.That(File.ReadAllText(Path.Combine(dir, "results.json")), Does.Contain("\"score\": 24.5"));
+            Assert.That(File.ReadAllText(Path.Combine(dir, "results.json")), Does.Contain("\"score\":24.5"));
         }
         finally
         {
@@ -252,8 +252,8 @@ public sealed class ReportTests
         Reports.Write(ReportFixture.Run(), dir, new ReportOptions { Formats = ["json"] });
         var path = Path.Combine(dir, "results.json");
         var text = File.ReadAllText(path);
-        Assert.That(text, Does.Contain("\"fault\": null"), "checks keep fault: null");
-        Assert.That(text, Does.Not.Contain("\"op\": null").And.Not.Contain("\"cmd\": null"));
+        Assert.That(text, Does.Contain("\"fault\":null"), "checks keep fault: null (a submission is one compact line)");
+        Assert.That(text, Does.Not.Contain("\"op\":null").And.Not.Contain("\"cmd\":null"));
         var again = Reports.ReadResults(path);
         var original = ReportFixture.Run();
         Assert.That(JsonSerializer.Serialize(again, ResultsJson.Options), Is.EqualTo(JsonSerializer.Serialize(original, ResultsJson.Options)));
@@ -292,7 +292,7 @@ public sealed class ReportTests
     }
 
     [Test]
-    public void Streamed_results_json_is_the_whole_run_serialized_at_once_even_for_awkward_text()
+    public void Streamed_results_json_is_the_run_indented_with_one_compact_line_a_submission_even_for_awkward_text()
     {
         const string Awkward = "a\r\nb\rc\nd\fe\u0085f\u2028g\u2029h \ud800 \U0001F600 <script>&\"\\ \u0001 ü";
         var original = ReportFixture.Run();
@@ -311,9 +311,32 @@ public sealed class ReportTests
 
         Reports.Write(run, dir, new ReportOptions { Formats = ["json"] });
 
-        // What the exporter wrote before it streamed: the whole run serialized, then written as text.
+        // The run's fields as serializing the run indents them; in "submissions", each submission's compact
+        // serialization (the cache's and the spool's bytes) on a line of its own.
+        var lines = run.Submissions.Select(s => "\n    " + JsonSerializer.Serialize(s, ResultsJson.Compact));
+        var expected = JsonSerializer.Serialize(run with { Submissions = [] }, ResultsJson.Options).ReplaceLineEndings("\n")
+            .Replace("\"submissions\": []", "\"submissions\": [" + string.Join(",", lines) + "\n  ]", StringComparison.Ordinal) + "\n";
+        var written = File.ReadAllBytes(Path.Combine(dir, "results.json"));
+        Assert.That(written, Is.EqualTo(ReportText.Utf8.GetBytes(expected)));
+
+        // The same JSON as the whole run serialized at once, one line a submission.
+        using var file = JsonDocument.Parse(written);
+        using var whole = JsonDocument.Parse(JsonSerializer.Serialize(run, ResultsJson.Options));
+        Assert.That(JsonElement.DeepEquals(file.RootElement, whole.RootElement), Is.True);
+        Assert.That(ReportText.Utf8.GetString(written).Split('\n').Count(l => l.StartsWith("    {\"id\":", StringComparison.Ordinal)), Is.EqualTo(run.Submissions.Count));
+    }
+
+    [Test]
+    public void Results_json_without_submissions_is_the_empty_run_serialized()
+    {
+        var run = ReportFixture.Run() with { Submissions = [] };
+        var dir = NewDir();
+
+        Reports.Write(run, dir, new ReportOptions { Formats = ["json"] });
+
         var whole = (JsonSerializer.Serialize(run, ResultsJson.Options) + "\n").ReplaceLineEndings("\n");
         Assert.That(File.ReadAllBytes(Path.Combine(dir, "results.json")), Is.EqualTo(ReportText.Utf8.GetBytes(whole)));
+        Assert.That(Reports.ReadResults(Path.Combine(dir, "results.json")).Submissions, Is.Empty);
     }
 
     [Test]
