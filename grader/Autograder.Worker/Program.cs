@@ -17,7 +17,19 @@ if (!TryParse(compile ? args[1..] : args, out var inFd, out var outFd))
 using var input = new FileStream(new SafeFileHandle(inFd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
 // Unbuffered: each frame goes out in one write, and nothing waits in a buffer when a driver hangs.
 using var output = new FileStream(new SafeFileHandle(outFd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
-return compile ? CompileService.Run(input, output) : new WorkerHost(input, output).Run();
+if (compile)
+{
+    return CompileService.Run(input, output);
+}
+
+// The driver runs on a thread with a 1 MiB stack (a kernel's is 16 KiB): a runaway recursion overflows after
+// thousands of frames, not the main thread's ~100,000, so the runtime's stack-overflow report is cheap enough
+// to be told as what it is within the call's CPU budget, instead of as a timeout.
+var code = ExitCodes.Done;
+var driverThread = new Thread(() => code = new WorkerHost(input, output).Run(), maxStackSize: 1 << 20) { Name = "driver" };
+driverThread.Start();
+driverThread.Join();
+return code;
 
 static bool TryParse(string[] args, out nint inFd, out nint outFd)
 {

@@ -30,6 +30,8 @@ internal sealed class CheckBudget
     public const string WallClockMarker = "ms wall-clock";
 
     private readonly Dictionary<HostProcess, TimeSpan> _cpuMarks = [];
+    // A host's CPU mark not yet taken (see Watch).
+    private static readonly TimeSpan Unmarked = TimeSpan.MinValue;
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private HostProcess? _running;
     // The running call: its name, when it started (Stopwatch ticks), its number; and the CPU mark the
@@ -61,7 +63,7 @@ internal sealed class CheckBudget
     /// <summary>User-mode CPU time a C# call gets besides <see cref="CallCpu"/>, for the runtime's own work in it
     /// (tier-0 JIT of the driver's methods, a garbage collection, an exception's or a stack overflow's report):
     /// without it a C# stack overflow or allocation bomb would be told as a timeout instead of its cause.</summary>
-    public static readonly TimeSpan RuntimeAllowance = TimeSpan.FromMilliseconds(25);
+    public static readonly TimeSpan RuntimeAllowance = TimeSpan.FromMilliseconds(15);
 
     /// <summary>User-mode CPU time one call in a host of this kind may use.</summary>
     public TimeSpan CallCpuFor(HostKind kind) => kind == HostKind.CSharp ? CallCpu + RuntimeAllowance : CallCpu;
@@ -105,6 +107,11 @@ internal sealed class CheckBudget
             var used = TimeSpan.Zero;
             foreach (var (host, mark) in _cpuMarks)
             {
+                if (mark == Unmarked)
+                {
+                    continue;
+                }
+
                 var now = host.CpuTime();
                 if (now > mark)
                 {
@@ -127,8 +134,10 @@ internal sealed class CheckBudget
             _callSeq++;
             if (!_cpuMarks.ContainsKey(host))
             {
-                // A fork child has used only its Ready since its CPU time started at zero: no /proc read.
-                _cpuMarks[host] = host.IsForkChild ? TimeSpan.Zero : host.CpuTime();
+                // A fork child has used only its Ready since its CPU time started at zero: no /proc read. A worker
+                // is marked by the first watchdog tick that sees it run (most checks end before one: a /proc walk
+                // for each was ~7 % of a busy grader's CPU); what it used before that tick is not counted.
+                _cpuMarks[host] = host.IsForkChild ? TimeSpan.Zero : Unmarked;
             }
 
             _running = host;
@@ -174,6 +183,14 @@ internal sealed class CheckBudget
         if (host is null)
         {
             return;
+        }
+
+        lock (_cpuMarks)
+        {
+            if (_cpuMarks.TryGetValue(host, out var mark) && mark == Unmarked)
+            {
+                _cpuMarks[host] = host.CpuTime();
+            }
         }
 
         var elapsed = _wall.Elapsed;

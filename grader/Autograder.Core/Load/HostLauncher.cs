@@ -202,7 +202,8 @@ internal sealed class HostLauncher : IDisposable
             : ["--in-fd", "{in}", "--out-fd", "{out}", "--nproc", "512", "--view",
                 "--view-path", Path.GetDirectoryName(Path.GetFullPath(_dotnet))!, "--view-path", Path.GetDirectoryName(_workerDll)!,
                 "--", _dotnet, _workerDll, .. mode];
-        var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env);
+        // Through aglaunch as root the worker is its PID namespace's first process and dies with aglaunch.
+        var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env, DiesAsOne: _launchPath is not null && Environment.IsPrivilegedProcess);
         return TryStart(command, out worker, out problem, out _, longLived);
     }
 

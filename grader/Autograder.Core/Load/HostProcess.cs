@@ -5,8 +5,13 @@ using Autograder.Protocol;
 
 namespace Autograder.Load;
 
-/// <summary>How to start a host: the program and its arguments (the channel fds are appended).</summary>
-internal sealed record HostCommand(HostKind Kind, string FileName, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment);
+/// <summary>How to start a host: the program and its arguments (the channel fds are appended).
+/// <paramref name="DiesAsOne"/>: killing the process ends everything it started (a C host's children have
+/// PR_SET_PDEATHSIG; as root aglaunch's program is the first process of its own PID namespace, which dies
+/// with aglaunch), so a kill need not walk /proc for the tree (Process.Kill(true) reads every process's
+/// stat file: it was ~40 % of a busy grader's CPU, one walk a C# submission).</summary>
+internal sealed record HostCommand(HostKind Kind, string FileName, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment,
+    bool DiesAsOne = false);
 
 /// <summary>Which host: the C# worker runs only our code besides the driver; the C host shares its process with it.</summary>
 internal enum HostKind { CSharp, C }
@@ -47,9 +52,12 @@ internal sealed class HostProcess : IDisposable
     private string? _childEnd;
     private int _childSignal;
 
-    private HostProcess(HostKind kind, Process process, AnonymousPipeServerStream toHost, AnonymousPipeServerStream fromHost)
+    private readonly bool _diesAsOne;
+
+    private HostProcess(HostKind kind, Process process, AnonymousPipeServerStream toHost, AnonymousPipeServerStream fromHost, bool diesAsOne)
     {
         Kind = kind;
+        _diesAsOne = diesAsOne;
         Pid = process.Id;
         _process = process;
         _toHost = toHost;
@@ -133,7 +141,7 @@ internal sealed class HostProcess : IDisposable
 
                 var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command.FileName}");
                 process.StandardInput.Close();
-                return new HostProcess(command.Kind, process, toHost, fromHost);
+                return new HostProcess(command.Kind, process, toHost, fromHost, command.DiesAsOne || command.Kind == HostKind.C);
             }
             catch
             {
@@ -234,8 +242,7 @@ internal sealed class HostProcess : IDisposable
 
         try
         {
-            // A C host's children die with it (PR_SET_PDEATHSIG); walking /proc for a tree costs ~8 ms.
-            _process!.Kill(entireProcessTree: Kind != HostKind.C);
+            _process!.Kill(entireProcessTree: !_diesAsOne);
         }
         catch (InvalidOperationException)
         {

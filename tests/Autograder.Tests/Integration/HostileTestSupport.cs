@@ -61,12 +61,13 @@ internal static class HostileTestSupport
     /// as one, sometimes spent that much unwinding under a loaded machine and showed as a timeout.) The wall-clock cap stays at its default, so a busy machine
     /// cannot turn a slow legitimate check into a timeout.
     /// </summary>
-    public static string FastRubric(string dir)
+    public static string FastRubric(string dir, int? callCpuMs = null)
     {
         var text = File.ReadAllText(Path.Combine(RepoRoot, "rubrics", "virt-101.yaml"));
-        Assert.That(text, Does.Contain("cpu-ms: 2000"), "the default rubric's CPU limit moved; update FastRubric");
+        Assert.That(text, Does.Contain("cpu-ms: 2000").And.Contain("call-cpu-ms: 15 "), "the default rubric's CPU limits moved; update FastRubric");
         var path = Path.Combine(dir, "fast-rubric.yaml");
-        File.WriteAllText(path, text.Replace("cpu-ms: 2000", "cpu-ms: 600", StringComparison.Ordinal));
+        text = text.Replace("call-cpu-ms: 15 ", $"call-cpu-ms: {callCpuMs ?? 15} ", StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace(" cpu-ms: 2000", " cpu-ms: 600", StringComparison.Ordinal));
         return path;
     }
 
