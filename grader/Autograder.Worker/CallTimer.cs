@@ -5,32 +5,15 @@ namespace Autograder.Worker;
 /// <summary>
 /// The per-call CPU budgets from inside, as the C host has them (host.c, call_timers): ITIMER_VIRTUAL counts
 /// this process's user-mode CPU time and ITIMER_PROF all of it; when one runs out its signal (SIGVTALRM,
-/// SIGPROF: the runtime leaves both at their default) ends the worker, and the grader reads that death during
-/// a driver call as the call's timeout (CheckBudget). Armed around the driver's code only. The grader's
-/// watchdog enforces the total from outside (a 20 ms sampling of /proc), so a driver that somehow disarms
-/// these is still stopped, later.
+/// SIGPROF: the runtime leaves both at their default, and the worker is never its PID namespace's init, see
+/// aglaunch.c) ends the worker, and the grader reads that death during a driver call as the call's timeout
+/// (CheckBudget). Armed around the driver's code only. The grader's watchdog enforces the total from outside
+/// (a 20 ms sampling of /proc), so a driver that somehow disarms these is still stopped, later.
 /// </summary>
 internal static class CallTimer
 {
     private const int ItimerVirtual = 1;
     private const int ItimerProf = 2;
-    private const int SigVtalrm = 26;
-    private const int SigProf = 27;
-
-    private static readonly List<PosixSignalRegistration> Registrations = [];
-
-    /// <summary>
-    /// As root the worker is the first process of its PID namespace, whose signals at their default action the
-    /// kernel drops (only SIGKILL from outside ends it): the timers' signals get a handler that ends the worker
-    /// with exit code 128 + the signal, which the grader reads as it reads a death by that signal.
-    /// </summary>
-    public static void Install()
-    {
-        foreach (var signal in new[] { SigVtalrm, SigProf })
-        {
-            Registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, _ => _exit(128 + signal)));
-        }
-    }
 
     /// <summary>Arms the timers for <paramref name="userMs"/> and <paramref name="totalMs"/> of CPU time;
     /// 0 disarms them (and a user budget of 0 leaves them unarmed).</summary>
@@ -58,6 +41,4 @@ internal static class CallTimer
     [DllImport("libc.so.6", SetLastError = true)]
     private static extern int setitimer(int which, in Itimerval value, IntPtr old);
 
-    [DllImport("libc.so.6")]
-    private static extern void _exit(int status);
 }

@@ -19,7 +19,6 @@ internal sealed class WorkerHost
     {
         _backend = new ChannelBackend(input, output);
         Kernel.Backend = _backend;
-        CallTimer.Install();
     }
 
     public int Run()

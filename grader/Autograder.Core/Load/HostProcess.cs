@@ -369,8 +369,8 @@ internal sealed class HostProcess : IDisposable
         {
             0 => "exited",
             86 => "oopsed",
-            // As the first process of its PID namespace the runtime cannot abort() itself with SIGABRT and
-            // dies by the fault that follows: how it ended is what it printed.
+            // The runtime ends a stack overflow or an out-of-memory by a signal (abort(), or the fault that
+            // follows it): how it ended is what it printed.
             > 128 and < 160 when _stackOverflow => "stack overflow",
             > 128 and < 160 when _outOfMemory => "out of memory",
             > 128 and < 160 => $"killed by {SignalName(code - 128)}",
