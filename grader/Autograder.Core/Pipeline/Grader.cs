@@ -122,6 +122,22 @@ public static class Grader
         }
     }
 
+    /// <summary>
+    /// Every live host holds two pool threads blocked in reads of its stdout and stderr (pipe reads are synchronous
+    /// underneath), besides the grading jobs themselves: past the pool's minimum the runtime adds a thread only
+    /// every ~0.5 s, and a check that waits for a dead host's output to drain waited that long (the worst hang
+    /// costs in the benchmark). Room for every job's hosts, the workers started ahead and the compile services.
+    /// </summary>
+    private static void EnoughPoolThreads(int jobs)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = 32 + (8 * Math.Max(1, jobs));
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, io);
+        }
+    }
+
     /// <summary>Grades in parallel and hands each result to <paramref name="keep"/> (with its submission's
     /// index and, when the cache stored it, its compact JSON; called from worker threads) before the observer
     /// sees it. Returns the run without submissions.</summary>
@@ -136,6 +152,7 @@ public static class Grader
         var (rubric, checks) = loaded;
         var seed = options.RandomSeed ?? Random.Shared.Next();
         var started = DateTimeOffset.UtcNow;
+        EnoughPoolThreads(options.Jobs);
         return Task.Run(() =>
         {
             using var environment = GradingEnvironment.Create(observer.OnWarning, options.AllowlistOff,
