@@ -109,7 +109,8 @@ internal sealed class DriverInstance : IDisposable
 
     public DriverCall Begin()
     {
-        var begin = OneProcessPerInstance && !_dead ? Ok : Command(Msg.Begin, w => w.U32(_budget.CallTimersMs(HostKind.CSharp).User).U32(_budget.CallTimersMs(HostKind.CSharp).Total));
+        var (userMs, totalMs) = _budget.CallTimersMs(HostKind.CSharp);
+        var begin = OneProcessPerInstance && !_dead ? Ok : Command(Msg.Begin, w => w.U32(userMs).U32(totalMs));
         // The worker found no loadable module_init (the submission's): it holds no instance, so every later
         // command gets that answer here instead of a worker complaining that Begin never happened.
         _loadFailure = begin.Status == CallStatus.Missing ? begin.Message : null;

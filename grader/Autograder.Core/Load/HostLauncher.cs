@@ -244,7 +244,8 @@ internal sealed class HostLauncher : IDisposable
         // with it), which ends the reads below.
         var failure = WithDeadline(server, "did not fork in time", () =>
         {
-            server.Writer.Start(Msg.Fork).U32(cpu).U32(budget.CallTimersMs(HostKind.C).User).U32(budget.CallTimersMs(HostKind.C).Total).SendTo(server.ToHost);
+            var (userMs, totalMs) = budget.CallTimersMs(HostKind.C);
+            server.Writer.Start(Msg.Fork).U32(cpu).U32(userMs).U32(totalMs).SendTo(server.ToHost);
             var r = server.Reader;
             if (!r.Read(server.FromHost) || r.Type != Msg.Forked)
             {

@@ -137,7 +137,9 @@ internal sealed class GradingEnvironment : IDisposable
             return dir;
         }
 
-        var temp = dir + ".tmp-" + Environment.ProcessId;
+        // Unique per call, not per process: two gradings in one process (tests run fixtures in parallel) would
+        // otherwise copy into the same folder, and the second lose it to the first's rename mid-copy.
+        var temp = dir + ".tmp-" + Guid.NewGuid().ToString("N");
         NativeToolchain.CreateDirectory(temp);
         foreach (var f in sources)
         {

@@ -98,7 +98,9 @@ public class HostileBatchTests
     // The runtime does not always get to print "Stack overflow." before it dies (1 run in ~4 in a busy
     // batch): then the crash is told by its signal. Either way it is the submission's crash.
     [TestCase("cs-deep-recursion", "stack overflow|SIGSEGV")]
-    [TestCase("cs-allocation-bomb", "OutOfMemory")]
+    // Filling the 256 MiB heap is mostly page faults: on a busy machine the call's total CPU budget (system time
+    // included) may run out before the heap does. Either way RAND is the submission's error.
+    [TestCase("cs-allocation-bomb", "OutOfMemory|did not return within")]
     [TestCase("cs-throws", "NullReferenceException")]
     public void A_hostile_ioctl_costs_only_the_checks_that_call_it(string id, string reason)
     {
