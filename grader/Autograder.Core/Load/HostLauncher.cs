@@ -207,7 +207,7 @@ internal sealed class HostLauncher : IDisposable
             : ["--in-fd", "{in}", "--out-fd", "{out}", "--nproc", "512", "--view",
                 "--view-path", Path.GetDirectoryName(Path.GetFullPath(_dotnet))!, "--view-path", Path.GetDirectoryName(_workerDll)!,
                 "--", _dotnet, _workerDll, .. mode];
-        // Through aglaunch as root the worker is its PID namespace's first process and dies with aglaunch.
+        // Through aglaunch as root the worker lives in a PID namespace that dies with aglaunch.
         var command = new HostCommand(HostKind.CSharp, _launchPath ?? _dotnet, args, env, DiesAsOne: _launchPath is not null && Environment.IsPrivilegedProcess);
         return TryStart(command, out worker, out problem, out _, longLived);
     }
@@ -221,7 +221,7 @@ internal sealed class HostLauncher : IDisposable
     {
         // The host applies its own sandbox (it must: each child installs seccomp after the fork).
         IReadOnlyList<string> args = ["--driver", driver.Object, "--fork-server", "--mem-mb", Limits.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        var started = TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>()), out server, out var problem, out var code);
+        var started = TryStart(new HostCommand(HostKind.C, driver.Host, args, new Dictionary<string, string>(), DiesAsOne: true), out server, out var problem, out var code);
         // The loader's own words (our code, before any of the driver's ran): "autograder host: cannot load the driver: why".
         const string Said = "cannot load the driver: ";
         var why = problem.LastIndexOf(Said, StringComparison.Ordinal) is var at and >= 0 ? problem[(at + Said.Length)..] : problem;

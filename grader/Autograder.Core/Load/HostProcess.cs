@@ -7,8 +7,8 @@ namespace Autograder.Load;
 
 /// <summary>How to start a host: the program and its arguments (the channel fds are appended).
 /// <paramref name="DiesAsOne"/>: killing the process ends everything it started (a C host's children have
-/// PR_SET_PDEATHSIG; as root aglaunch's program is the first process of its own PID namespace, which dies
-/// with aglaunch), so a kill need not walk /proc for the tree (Process.Kill(true) reads every process's
+/// PR_SET_PDEATHSIG; as root aglaunch's program runs in its own PID namespace, whose init of ours dies with
+/// aglaunch and takes the namespace with it), so a kill need not walk /proc for the tree (Process.Kill(true) reads every process's
 /// stat file: it was ~40 % of a busy grader's CPU, one walk a C# submission).</summary>
 internal sealed record HostCommand(HostKind Kind, string FileName, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment,
     bool DiesAsOne = false);
@@ -141,7 +141,7 @@ internal sealed class HostProcess : IDisposable
 
                 var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {command.FileName}");
                 process.StandardInput.Close();
-                return new HostProcess(command.Kind, process, toHost, fromHost, command.DiesAsOne || command.Kind == HostKind.C);
+                return new HostProcess(command.Kind, process, toHost, fromHost, command.DiesAsOne);
             }
             catch
             {
